@@ -74,7 +74,7 @@ preset_load() {
 		gpu_on_bus 1 pcie.0 0x06
 		;;
 	4gpu)
-		preset_desc="four GPUs: 0 and 1 behind one switch, 2 and 3 on root ports; intel-iommu, EPYC"
+		preset_desc="four GPUs: 0 and 1 behind one switch, 2 and 3 on root ports, and a lone ivshmem and edu that are no GPU; intel-iommu, EPYC"
 		preset_gpus=4
 		preset_switch="0 1"
 		switch_ports 2
@@ -84,6 +84,10 @@ preset_load() {
 		root_port rp3 3
 		gpu_on_bus 2 rp2 0x00
 		gpu_on_bus 3 rp3 0x00
+		# An ivshmem and an edu that are not a GPU: drm_p2p must leave them alone.
+		preset_args+=(-object "memory-backend-ram,id=lonemem,size=16M"
+			-device ivshmem-plain,id=lone-ivshmem,memdev=lonemem,bus=pcie.0,addr=0x0a
+			-device edu,id=lone-edu,bus=pcie.0,addr=0x0b)
 		;;
 	*)
 		return 1
