@@ -88,7 +88,7 @@ static void find_gpus(void)
 	igt_assert(dir);
 	while ((de = readdir(dir))) {
 		struct emu_gpu *gpu;
-		char engine[16];
+		char engine[16], link[PATH_MAX];
 		size_t len = strlen(de->d_name);
 
 		/* ivshmem (1af4:1110) at function 0 with an edu (1234:11e8) at function 1 */
@@ -101,8 +101,8 @@ static void find_gpus(void)
 		gpu = &gpus[num_gpus++];
 		snprintf(gpu->vram, sizeof(gpu->vram), "%s", de->d_name);
 		snprintf(gpu->engine, sizeof(gpu->engine), "%s", engine);
-		snprintf(gpu->path, sizeof(gpu->path), PCI_DEVICES "/%s", de->d_name);
-		igt_assert(realpath(gpu->path, gpu->path));
+		snprintf(link, sizeof(link), PCI_DEVICES "/%s", de->d_name);
+		igt_assert(realpath(link, gpu->path));
 		gpu->vram_size = bar_size(de->d_name, 2);
 	}
 	closedir(dir);
