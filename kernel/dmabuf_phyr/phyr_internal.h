@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * dmabuf_phyr internals shared by the files of the module and by its KUnit suites.
+ */
+#ifndef _PHYR_INTERNAL_H
+#define _PHYR_INTERNAL_H
+
+#include <linux/dmabuf_phyr.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/xarray.h>
+
+/* ---------------------------------------------------------------------------------
+ * Providers (phyr_provider.c)
+ */
+struct phyr_provider {
+	struct kref ref;
+	bool p2p;
+	struct pci_dev *pdev;		/* P2P: the device owning the BAR (referenced) */
+	int bar;
+	phys_addr_t start;		/* P2P: CPU physical address of the BAR */
+	u64 size;			/* P2P: BAR length */
+	u64 bus_offset;			/* P2P: bus address - CPU physical address */
+	struct xarray paths;		/* P2P: decision cache, index = client id */
+	struct list_head node;		/* on phyr_providers, under phyr_providers_lock */
+	char name[32];
+};
+
+extern struct mutex phyr_providers_lock;
+extern struct list_head phyr_providers;
+
+bool phyr_provider_contains(const struct phyr_provider *p, phys_addr_t phys, u64 len);
+const char *phyr_provider_name(const struct phyr_provider *p);
+struct phyr_provider *phyr_provider_create_fake(phys_addr_t start, u64 size,
+						u64 bus_offset);
+
+/* ---------------------------------------------------------------------------------
+ * Range encoding (phyr_range.c)
+ */
+#define PHYR_RANGE_LEN_MASK	PHYR_RANGE_MAX_LEN
+#define PHYR_PACK_ORDER_BITS	6
+#define PHYR_PACK_ORDER_MASK	((1ULL << PHYR_PACK_ORDER_BITS) - 1)
+#define PHYR_PACK_PROV_SHIFT	PHYR_PACK_ORDER_BITS
+#define PHYR_PACK_PROV_MASK	((u64)(PHYR_LIST_MAX_PROVIDERS - 1) << PHYR_PACK_PROV_SHIFT)
+
+static inline u64 phyr_range_len(const struct phyr_range *r)
+{
+	return r->len_prov & PHYR_RANGE_LEN_MASK;
+}
+
+static inline unsigned int phyr_range_prov(const struct phyr_range *r)
+{
+	return r->len_prov >> PHYR_RANGE_LEN_BITS;
+}
+
+static inline u64 phyr_range_encode(u64 len, unsigned int prov)
+{
+	return len | (u64)prov << PHYR_RANGE_LEN_BITS;
+}
+
+/* ---------------------------------------------------------------------------------
+ * Path decision (phyr_path.c)
+ */
+
+/* Why a decision came out as it did (for the debug log of a failed map). */
+enum phyr_path_reason {
+	PHYR_WHY_SYSRAM,
+	PHYR_WHY_SAME_SWITCH,
+	PHYR_WHY_HOST_BRIDGE_CPU,
+	PHYR_WHY_HOST_BRIDGE_WHITELIST,
+	PHYR_WHY_NO_DMA,
+	PHYR_WHY_DMA_MASK,
+	PHYR_WHY_NOT_WHITELISTED,
+	PHYR_WHY_P2PDMA_REFUSED,
+	PHYR_WHY_NO_PROVIDER_DEV,
+};
+
+#define PHYR_TOPO_MAX_DEPTH	16
+
+/**
+ * struct phyr_topo_port - one PCI function on a path to the root
+ * @id: identity (any value unique within one topology: the kernel uses
+ *	domain << 16 | bus << 8 | devfn)
+ * @acs_redirect: ACS P2P request/completion redirect or egress control is enabled
+ */
+struct phyr_topo_port {
+	u32 id;
+	bool acs_redirect;
+};
+
+/**
+ * struct phyr_topo_end - one end of a pair: the device and its upstream bridges
+ * @path: @path[0] is the device, then each upstream bridge up to the root port
+ * @depth: number of entries in @path (0: not a PCI device)
+ * @host_bridge: identity of the host bridge the device is below
+ * @hb_vendor: vendor of the host bridge's first device (devfn 00.0 or a root
+ *	port, as p2pdma's whitelist looks it up), 0 if none
+ * @hb_device: device id of that function
+ */
+struct phyr_topo_end {
+	struct phyr_topo_port path[PHYR_TOPO_MAX_DEPTH];
+	unsigned int depth;
+	u32 host_bridge;
+	u16 hb_vendor;
+	u16 hb_device;
+};
+
+/**
+ * struct phyr_topo - everything the path decision depends on
+ * @sysram: the provider is system RAM
+ * @cpu_p2p: the CPU is known to route P2P through its host bridges (AMD Zen+)
+ * @provider: the provider's PCI function and its upstream path
+ * @client: the importing device's PCI function (depth 0: not PCI)
+ * @client_iommu: an IOMMU translates the client's DMA
+ * @dma_mask: the client's DMA mask (0: the device cannot do DMA)
+ * @bus_end: last PCI bus address of the provider's BAR
+ * @phys_end: last CPU physical address of the provider's BAR
+ */
+struct phyr_topo {
+	bool sysram;
+	bool cpu_p2p;
+	struct phyr_topo_end provider;
+	struct phyr_topo_end client;
+	bool client_iommu;
+	u64 dma_mask;
+	u64 bus_end;
+	u64 phys_end;
+};
+
+enum phyr_map_type phyr_path_decide(const struct phyr_topo *t, int *dist,
+				    enum phyr_path_reason *why);
+bool phyr_host_bridge_whitelisted(u16 vendor, u16 device, bool same_host_bridge);
+const char *phyr_path_reason_str(enum phyr_path_reason why);
+enum phyr_map_type phyr_path_explain(struct phyr_provider *p, struct device *dev,
+				     enum phyr_path_reason *why);
+void phyr_path_cache_flush(void);
+int phyr_path_init(void);
+void phyr_path_exit(void);
+
+/* ---------------------------------------------------------------------------------
+ * Buffers, attachments and mappings (phyr_export.c, phyr_map.c)
+ */
+struct phyr_buf {
+	struct dma_buf *dmabuf;
+	const struct phyr_exporter_ops *ops;
+	void *priv;
+	const char *name;
+	bool revoked;			/* under the resv lock */
+	struct list_head node;		/* on phyr_bufs, under phyr_bufs_lock */
+};
+
+/* attach->priv of every attachment of a phyr dma-buf */
+struct phyr_attachment {
+	struct phyr_buf *buf;
+	enum phyr_map_type path;	/* recorded at attach */
+	unsigned int pins;		/* under the resv lock */
+	struct list_head maps;		/* struct phyr_mapping, under the resv lock */
+};
+
+/* attach->importer_priv of an attachment made by phyr_attach() */
+struct phyr_importer {
+	const struct phyr_importer_ops *ops;
+	void *priv;
+};
+
+extern struct mutex phyr_bufs_lock;
+extern struct list_head phyr_bufs;
+extern const struct dma_buf_attach_ops phyr_import_attach_ops;
+
+static inline struct phyr_buf *phyr_buf_of(const struct dma_buf *dmabuf)
+{
+	return dmabuf->priv;
+}
+
+int phyr_get_ranges(struct phyr_buf *buf, struct phyr_list *l);
+int phyr_bus_addr(const struct phyr_provider *p, phys_addr_t phys, u64 len, u64 mask,
+		  dma_addr_t *addr);
+enum phyr_map_type phyr_ranges_reachable(struct phyr_buf *buf, struct device *dev,
+					 const struct phyr_list *l);
+struct phyr_mapping *phyr_map_locked(struct dma_buf_attachment *attach,
+				     enum dma_data_direction dir);
+void phyr_unmap_locked(struct dma_buf_attachment *attach, struct phyr_mapping *map);
+
+/* phyr_sg.c */
+struct sg_table *phyr_sg_map(struct dma_buf_attachment *attach,
+			     enum dma_data_direction dir);
+void phyr_sg_unmap(struct dma_buf_attachment *attach, struct sg_table *sgt,
+		   enum dma_data_direction dir);
+unsigned int phyr_sg_max_segment(struct device *dev);
+
+/* phyr_debugfs.c */
+struct seq_file;
+int phyr_debugfs_show(struct seq_file *m, void *unused);
+void phyr_debugfs_init(void);
+void phyr_debugfs_exit(void);
+
+#endif /* _PHYR_INTERNAL_H */

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit: the path decision.
+ *
+ * The decision table runs over synthetic topologies (switches, ACS redirect, host
+ * bridge whitelist, AMD CPUs, non-PCI importers, DMA masks, non-zero bus offsets).
+ * Then the real emulated GPUs, when present, are checked: for every pair (VRAM of one
+ * GPU, DMA engine of another), the decision must agree with an independent reading of
+ * the tree (common upstream bridge -> BUS_ADDR, else what pci_p2pdma_distance_many()
+ * allows -> THRU_HOST_BRIDGE, else NOT_SUPPORTED), and stay the same through the cache
+ * and after a cache flush.
+ */
+#include <kunit/test.h>
+#include <linux/device.h>
+#include <linux/dma-map-ops.h>
+#include <linux/dma-mapping.h>
+#include <linux/pci.h>
+#include <linux/pci-p2pdma.h>
+#include <linux/sizes.h>
+
+#include "../phyr_internal.h"
+#include "phyr_test.h"
+
+/* Port ids of the synthetic trees. */
+#define RP0	0x0008		/* root port 00:01.0 */
+#define RP1	0x0010		/* root port 00:02.0 */
+#define USP	0x0100		/* switch upstream port 01:00.0 */
+#define DSP0	0x0200		/* switch downstream ports 02:00.0, 02:01.0 */
+#define DSP1	0x0208
+#define DEV_A	0x0300
+#define DEV_B	0x0400
+#define RC_A	0x0028		/* endpoints on the root bus */
+#define RC_B	0x0030
+
+#define Q35_HB		0x29c0	/* QEMU q35 host bridge: not whitelisted */
+#define SKL_HB		0x2030	/* SkyLake-E: whitelisted */
+#define XEON_HB		0x3c00	/* Xeon E5: whitelisted for one host bridge only */
+
+struct path_case {
+	const char *name;
+	struct phyr_topo t;
+	enum phyr_map_type expect;
+	int dist;
+};
+
+#define PORT(i, ...)		{ .id = (i), ##__VA_ARGS__ }
+#define END(hb, vid, did, ...)	{ .path = { __VA_ARGS__ }, \
+				  .depth = ARRAY_SIZE(((struct phyr_topo_port[]){ __VA_ARGS__ })), \
+				  .host_bridge = (hb), .hb_vendor = (vid), .hb_device = (did) }
+#define INTEL	PCI_VENDOR_ID_INTEL
+#define M64	DMA_BIT_MASK(64)
+#define M32	DMA_BIT_MASK(32)
+
+static const struct path_case path_cases[] = {
+	{ "sysram", { .sysram = true, .dma_mask = M32 }, PHYR_MAP_NONE, -1 },
+	{ "sysram, no DMA mask", { .sysram = true }, PHYR_MAP_NOT_SUPPORTED, -1 },
+	{ "same function",
+	  { .provider = END(0, INTEL, Q35_HB, PORT(RC_A)),
+	    .client = END(0, INTEL, Q35_HB, PORT(RC_A)), .dma_mask = M64 },
+	  PHYR_MAP_BUS_ADDR, 0 },
+	{ "one switch",
+	  { .provider = END(0, INTEL, Q35_HB, PORT(DEV_A), PORT(DSP0), PORT(USP), PORT(RP0)),
+	    .client = END(0, INTEL, Q35_HB, PORT(DEV_B), PORT(DSP1), PORT(USP), PORT(RP0)),
+	    .dma_mask = M64 },
+	  PHYR_MAP_BUS_ADDR, 4 },
+	{ "one switch, ACS redirect, Intel q35",
+	  { .provider = END(0, INTEL, Q35_HB, PORT(DEV_A), PORT(DSP0), PORT(USP), PORT(RP0)),
+	    .client = END(0, INTEL, Q35_HB, PORT(DEV_B), PORT(DSP1, .acs_redirect = true),
+			  PORT(USP), PORT(RP0)),
+	    .dma_mask = M64 },
+	  PHYR_MAP_NOT_SUPPORTED, 4 },
+	{ "one switch, ACS redirect on the common port, AMD",
+	  { .cpu_p2p = true,
+	    .provider = END(0, INTEL, Q35_HB, PORT(DEV_A), PORT(DSP0),
+			    PORT(USP, .acs_redirect = true), PORT(RP0)),
+	    .client = END(0, INTEL, Q35_HB, PORT(DEV_B), PORT(DSP1), PORT(USP), PORT(RP0)),
+	    .dma_mask = M64, .client_iommu = true },
+	  PHYR_MAP_THRU_HOST_BRIDGE, 4 },
+	{ "root complex, AMD",
+	  { .cpu_p2p = true, .provider = END(0, INTEL, Q35_HB, PORT(RC_A)),
+	    .client = END(0, INTEL, Q35_HB, PORT(RC_B)), .dma_mask = M64 },
+	  PHYR_MAP_THRU_HOST_BRIDGE, 2 },
+	{ "root complex, q35 host bridge",
+	  { .provider = END(0, INTEL, Q35_HB, PORT(RC_A)),
+	    .client = END(0, INTEL, Q35_HB, PORT(RC_B)), .dma_mask = M64 },
+	  PHYR_MAP_NOT_SUPPORTED, 2 },
+	{ "two root ports, SkyLake-E",
+	  { .provider = END(0, INTEL, SKL_HB, PORT(DEV_A), PORT(RP0)),
+	    .client = END(0, INTEL, SKL_HB, PORT(DEV_B), PORT(RP1)), .dma_mask = M64 },
+	  PHYR_MAP_THRU_HOST_BRIDGE, 4 },
+	{ "Xeon E5, same host bridge",
+	  { .provider = END(0, INTEL, XEON_HB, PORT(DEV_A), PORT(RP0)),
+	    .client = END(0, INTEL, XEON_HB, PORT(DEV_B), PORT(RP1)), .dma_mask = M64 },
+	  PHYR_MAP_THRU_HOST_BRIDGE, 4 },
+	{ "Xeon E5, two host bridges",
+	  { .provider = END(0, INTEL, XEON_HB, PORT(DEV_A), PORT(RP0)),
+	    .client = END(1, INTEL, XEON_HB, PORT(DEV_B), PORT(RP1)), .dma_mask = M64 },
+	  PHYR_MAP_NOT_SUPPORTED, 4 },
+	{ "SkyLake-E and q35 host bridges",
+	  { .provider = END(0, INTEL, SKL_HB, PORT(DEV_A), PORT(RP0)),
+	    .client = END(1, INTEL, Q35_HB, PORT(DEV_B), PORT(RP1)), .dma_mask = M64 },
+	  PHYR_MAP_NOT_SUPPORTED, 4 },
+	{ "non-PCI importer, AMD",
+	  { .cpu_p2p = true, .provider = END(0, INTEL, Q35_HB, PORT(RC_A)), .dma_mask = M64 },
+	  PHYR_MAP_THRU_HOST_BRIDGE, -1 },
+	{ "non-PCI importer, SkyLake-E",
+	  { .provider = END(0, INTEL, SKL_HB, PORT(DEV_A), PORT(RP0)), .dma_mask = M64 },
+	  PHYR_MAP_THRU_HOST_BRIDGE, -1 },
+	{ "non-PCI importer, Xeon E5 (needs a PCI pair on one host bridge)",
+	  { .provider = END(0, INTEL, XEON_HB, PORT(DEV_A), PORT(RP0)), .dma_mask = M64 },
+	  PHYR_MAP_NOT_SUPPORTED, -1 },
+	{ "non-PCI importer, q35",
+	  { .provider = END(0, INTEL, Q35_HB, PORT(RC_A)), .dma_mask = M64 },
+	  PHYR_MAP_NOT_SUPPORTED, -1 },
+	{ "importer without DMA",
+	  { .cpu_p2p = true, .provider = END(0, INTEL, Q35_HB, PORT(RC_A)),
+	    .client = END(0, INTEL, Q35_HB, PORT(RC_B)) },
+	  PHYR_MAP_NOT_SUPPORTED, 2 },
+	{ "one switch, BAR above a 32-bit mask",
+	  { .provider = END(0, INTEL, Q35_HB, PORT(DEV_A), PORT(DSP0), PORT(USP), PORT(RP0)),
+	    .client = END(0, INTEL, Q35_HB, PORT(DEV_B), PORT(DSP1), PORT(USP), PORT(RP0)),
+	    .dma_mask = M32, .phys_end = SZ_4G + SZ_256M - 1, .bus_end = SZ_4G + SZ_256M - 1 },
+	  PHYR_MAP_NOT_SUPPORTED, 4 },
+	{ "one switch, bus offset brings the BAR below 4 GiB",
+	  { .provider = END(0, INTEL, Q35_HB, PORT(DEV_A), PORT(DSP0), PORT(USP), PORT(RP0)),
+	    .client = END(0, INTEL, Q35_HB, PORT(DEV_B), PORT(DSP1), PORT(USP), PORT(RP0)),
+	    .dma_mask = M32, .phys_end = 0x8000000000ULL + SZ_256M - 1,
+	    .bus_end = 0xc0000000ULL + SZ_256M - 1 },
+	  PHYR_MAP_BUS_ADDR, 4 },
+	{ "one switch, bus offset moves the BAR above 4 GiB",
+	  { .provider = END(0, INTEL, Q35_HB, PORT(DEV_A), PORT(DSP0), PORT(USP), PORT(RP0)),
+	    .client = END(0, INTEL, Q35_HB, PORT(DEV_B), PORT(DSP1), PORT(USP), PORT(RP0)),
+	    .dma_mask = M32, .phys_end = 0xc0000000ULL + SZ_256M - 1,
+	    .bus_end = 0x8000000000ULL + SZ_256M - 1 },
+	  PHYR_MAP_NOT_SUPPORTED, 4 },
+	{ "host bridge, BAR above a 32-bit mask, IOMMU",
+	  { .cpu_p2p = true, .provider = END(0, INTEL, Q35_HB, PORT(RC_A)),
+	    .client = END(0, INTEL, Q35_HB, PORT(RC_B)), .dma_mask = M32,
+	    .client_iommu = true, .phys_end = SZ_8G - 1, .bus_end = SZ_8G - 1 },
+	  PHYR_MAP_THRU_HOST_BRIDGE, 2 },
+	{ "host bridge, BAR above a 32-bit mask, no IOMMU",
+	  { .cpu_p2p = true, .provider = END(0, INTEL, Q35_HB, PORT(RC_A)),
+	    .client = END(0, INTEL, Q35_HB, PORT(RC_B)), .dma_mask = M32,
+	    .phys_end = SZ_8G - 1, .bus_end = SZ_8G - 1 },
+	  PHYR_MAP_NOT_SUPPORTED, 2 },
+	{ "provider not on PCI", { .cpu_p2p = true, .dma_mask = M64 },
+	  PHYR_MAP_NOT_SUPPORTED, -1 },
+};
+
+static void path_case_desc(const struct path_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(path_table, path_cases, path_case_desc);
+
+static void path_decision_table(struct kunit *test)
+{
+	const struct path_case *c = test->param_value;
+	enum phyr_path_reason why;
+	int dist;
+
+	KUNIT_EXPECT_STREQ(test, phyr_map_type_name(phyr_path_decide(&c->t, &dist, &why)),
+			   phyr_map_type_name(c->expect));
+	KUNIT_EXPECT_EQ(test, dist, c->dist);
+	kunit_info(test, "%s: %s\n", c->name, phyr_path_reason_str(why));
+}
+
+static void path_too_deep(struct kunit *test)
+{
+	struct phyr_topo *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	enum phyr_path_reason why;
+	int dist;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->cpu_p2p = true;
+	t->dma_mask = M64;
+	t->provider.depth = PHYR_TOPO_MAX_DEPTH + 1;
+	t->client.depth = 1;
+	KUNIT_EXPECT_EQ(test, phyr_path_decide(t, &dist, &why), PHYR_MAP_NOT_SUPPORTED);
+}
+
+static void path_whitelist(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, phyr_host_bridge_whitelisted(INTEL, 0x2020, false));
+	KUNIT_EXPECT_TRUE(test, phyr_host_bridge_whitelisted(INTEL, 0x09a2, false));
+	KUNIT_EXPECT_TRUE(test, phyr_host_bridge_whitelisted(INTEL, 0x2f01, true));
+	KUNIT_EXPECT_FALSE(test, phyr_host_bridge_whitelisted(INTEL, 0x2f01, false));
+	KUNIT_EXPECT_FALSE(test, phyr_host_bridge_whitelisted(INTEL, Q35_HB, true));
+	KUNIT_EXPECT_FALSE(test, phyr_host_bridge_whitelisted(PCI_VENDOR_ID_AMD, 0x2030, true));
+}
+
+static void path_bus_offsets(struct kunit *test)
+{
+	/* bus = phys + offset (mod 2^64), both directions, checked against the mask */
+	const phys_addr_t phys = 0x8000000000ULL;
+	struct phyr_provider *up, *down;
+	dma_addr_t a;
+
+	up = phyr_provider_create_fake(phys, SZ_256M, 0x1000000000ULL);
+	down = phyr_provider_create_fake(phys, SZ_256M, (u64)0xc0000000 - phys);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, up);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, down);
+
+	KUNIT_EXPECT_EQ(test, phyr_bus_addr(up, phys + SZ_4K, SZ_4K, M64, &a), 0);
+	KUNIT_EXPECT_EQ(test, (u64)a, 0x9000001000ULL);
+	KUNIT_EXPECT_EQ(test, phyr_bus_addr(up, phys, SZ_4K, M32, &a), -EREMOTEIO);
+	KUNIT_EXPECT_EQ(test, phyr_bus_addr(down, phys + SZ_4K, SZ_4K, M32, &a), 0);
+	KUNIT_EXPECT_EQ(test, (u64)a, 0xc0001000ULL);
+	/* the last byte of the window must fit the mask too */
+	KUNIT_EXPECT_EQ(test, phyr_bus_addr(down, phys + SZ_256M - SZ_4K, SZ_4K, M32, &a), 0);
+	KUNIT_EXPECT_EQ(test, phyr_bus_addr(down, phys, SZ_2G, M32, &a), -EREMOTEIO);
+	KUNIT_EXPECT_EQ(test, phyr_provider_bus_offset(down), (u64)0xc0000000 - phys);
+	/* a fake provider has no device: no path */
+	KUNIT_EXPECT_EQ(test, phyr_path_for(up, phyr_test_device(test, M64)),
+			PHYR_MAP_NOT_SUPPORTED);
+	phyr_provider_put(up);
+	phyr_provider_put(down);
+}
+
+/* ---------------------------------------------------------------------------------
+ * The real emulated GPUs
+ */
+
+/* Independent reading of the tree: is there a common upstream bridge, no ACS? */
+static bool common_switch(struct pci_dev *a, struct pci_dev *b)
+{
+	struct pci_dev *x, *y;
+
+	for (x = pci_upstream_bridge(a); x; x = pci_upstream_bridge(x))
+		for (y = pci_upstream_bridge(b); y; y = pci_upstream_bridge(y))
+			if (x == y)
+				return true;
+	return false;
+}
+
+/* Independent expectation for the VRAM of @gpu read by @engine with its current mask. */
+static enum phyr_map_type expected_path(struct pci_dev *vram, struct pci_dev *engine,
+					int kdist)
+{
+	u64 mask = dma_get_mask(&engine->dev);
+	u64 phys_end = pci_resource_end(vram, PHYR_TEST_VRAM_BAR);
+	u64 bus_end = pci_bus_address(vram, PHYR_TEST_VRAM_BAR) +
+		      pci_resource_len(vram, PHYR_TEST_VRAM_BAR) - 1;
+
+	if (common_switch(vram, engine))
+		return bus_end <= mask ? PHYR_MAP_BUS_ADDR : PHYR_MAP_NOT_SUPPORTED;
+	if (kdist < 0)
+		return PHYR_MAP_NOT_SUPPORTED;
+	if (!get_dma_ops(&engine->dev) && phys_end > mask)
+		return PHYR_MAP_NOT_SUPPORTED;
+	return PHYR_MAP_THRU_HOST_BRIDGE;
+}
+
+static void path_real_pair(struct kunit *test, struct phyr_provider *p,
+			   struct pci_dev *vram, struct pci_dev *engine)
+{
+	struct device *client = &engine->dev;
+	enum phyr_map_type got, again, want;
+	int kdist;
+
+	kdist = pci_p2pdma_distance_many(vram, &client, 1, false);
+	want = expected_path(vram, engine, kdist);
+	/* p2pdma allows the root complex on AMD Zen: the preset's CPU */
+	if (!common_switch(vram, engine) && phyr_test_cpu_p2p())
+		KUNIT_EXPECT_GE(test, kdist, 0);
+
+	got = phyr_path_for(p, client);
+	again = phyr_path_for(p, client);	/* from the cache */
+	phyr_path_cache_flush();
+	KUNIT_EXPECT_EQ(test, phyr_path_for(p, client), got);
+	KUNIT_EXPECT_EQ(test, again, got);
+	KUNIT_EXPECT_STREQ_MSG(test, phyr_map_type_name(got), phyr_map_type_name(want),
+			       "VRAM of %s, engine %s, p2pdma distance %d", pci_name(vram),
+			       pci_name(engine), kdist);
+	kunit_info(test, "VRAM %s -> engine %s (mask %d bits): %s (p2pdma distance %d)\n",
+		   pci_name(vram), pci_name(engine), fls64(dma_get_mask(client)),
+		   phyr_map_type_name(got), kdist);
+}
+
+static void path_real_gpus(struct kunit *test)
+{
+	struct phyr_test_gpu gpu[PHYR_TEST_MAX_GPUS];
+	unsigned int n, i, j, checked = 0;
+
+	n = phyr_test_find_gpus(gpu, PHYR_TEST_MAX_GPUS);
+	if (n < 2) {
+		phyr_test_put_gpus(gpu, n);
+		kunit_skip(test, "fewer than two emulated GPUs");
+	}
+	for (i = 0; i < n; i++) {
+		struct phyr_provider *p = phyr_provider_create_p2p(gpu[i].vram, 2);
+		struct phyr_provider *q;
+
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+		KUNIT_EXPECT_EQ(test, phyr_provider_bar(p), 2);
+		for (j = 0; j < n; j++) {
+			struct pci_dev *engine = gpu[j].engine;
+			u64 saved = dma_get_mask(&engine->dev);
+
+			if (i == j)
+				continue;
+			path_real_pair(test, p, gpu[i].vram, engine);
+			/*
+			 * The DMA mask is part of the decision, and a cached pair must see a
+			 * driver change it: try 32 and 64 bits on an unbound engine.
+			 */
+			if (phyr_test_gpu_free(&gpu[j])) {
+				KUNIT_EXPECT_EQ(test, dma_set_mask(&engine->dev,
+								   DMA_BIT_MASK(32)), 0);
+				path_real_pair(test, p, gpu[i].vram, engine);
+				KUNIT_EXPECT_EQ(test, dma_set_mask(&engine->dev,
+								   DMA_BIT_MASK(64)), 0);
+				path_real_pair(test, p, gpu[i].vram, engine);
+				dma_set_mask(&engine->dev, saved);
+			}
+			checked++;
+		}
+		/* the provider is deduplicated */
+		q = phyr_provider_create_p2p(gpu[i].vram, 2);
+		KUNIT_EXPECT_PTR_EQ(test, q, p);
+		phyr_provider_put(q);
+		KUNIT_EXPECT_EQ(test, (u64)phyr_provider_bus_offset(p),
+				(u64)(pci_bus_address(gpu[i].vram, 2) -
+				      pci_resource_start(gpu[i].vram, 2)));
+		phyr_provider_put(p);
+	}
+	/* bad BARs */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(phyr_provider_create_p2p(gpu[0].vram, 7)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(phyr_provider_create_p2p(gpu[0].vram, 5)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(phyr_provider_create_p2p(NULL, 2)), -EINVAL);
+	phyr_test_put_gpus(gpu, n);
+	KUNIT_EXPECT_EQ(test, checked, n * (n - 1));
+}
+
+/*
+ * Hotplug drops the cache: remove the engine function of GPU 1 and rescan its bus;
+ * the cached decisions go with the removal, and the new device gets the same path.
+ */
+static void path_cache_hotplug(struct kunit *test)
+{
+	struct phyr_test_gpu gpu[2];
+	struct pci_dev *engine, *again;
+	enum phyr_map_type before;
+	struct phyr_provider *p;
+	struct pci_bus *bus;
+	unsigned int devfn, n;
+
+	n = phyr_test_find_gpus(gpu, 2);
+	if (n < 2 || !phyr_test_gpu_free(&gpu[1])) {
+		phyr_test_put_gpus(gpu, n);
+		kunit_skip(test, "needs two GPUs with an unbound engine");
+	}
+	engine = gpu[1].engine;
+	bus = engine->bus;
+	devfn = engine->devfn;
+	p = phyr_provider_create_p2p(gpu[0].vram, PHYR_TEST_VRAM_BAR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+
+	before = phyr_path_for(p, &engine->dev);
+	KUNIT_EXPECT_FALSE(test, xa_empty(&p->paths));
+	pci_stop_and_remove_bus_device_locked(engine);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&p->paths));
+
+	pci_lock_rescan_remove();
+	pci_rescan_bus(bus);
+	pci_unlock_rescan_remove();
+	again = pci_get_slot(bus, devfn);
+	KUNIT_EXPECT_NOT_NULL(test, again);
+	if (again) {
+		KUNIT_EXPECT_PTR_NE(test, again, engine);
+		/* a new device starts with the default 32-bit mask: compare like with like */
+		KUNIT_EXPECT_EQ(test, dma_set_mask(&again->dev, dma_get_mask(&engine->dev)), 0);
+		KUNIT_EXPECT_EQ(test, phyr_path_for(p, &again->dev), before);
+		pci_dev_put(again);
+	}
+	phyr_provider_put(p);
+	phyr_test_put_gpus(gpu, n);
+}
+
+/* A device that is not PCI goes through the host bridge, if at all. */
+static void path_non_pci_importer(struct kunit *test)
+{
+	struct phyr_test_gpu gpu[1];
+	struct phyr_provider *p;
+	struct device *dev;
+	enum phyr_map_type want;
+	int ret;
+
+	if (!phyr_test_find_gpus(gpu, 1))
+		kunit_skip(test, "no emulated GPU");
+	dev = phyr_test_device(test, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	p = phyr_provider_create_p2p(gpu[0].vram, 2);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+
+	/* no DMA mask: nothing is reachable */
+	KUNIT_EXPECT_EQ(test, phyr_path_for(p, dev), PHYR_MAP_NOT_SUPPORTED);
+	KUNIT_EXPECT_EQ(test, phyr_path_for(phyr_provider_sysram(), dev),
+			PHYR_MAP_NOT_SUPPORTED);
+	ret = dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	want = phyr_test_cpu_p2p() ? PHYR_MAP_THRU_HOST_BRIDGE : PHYR_MAP_NOT_SUPPORTED;
+	KUNIT_EXPECT_EQ(test, phyr_path_for(p, dev), want);
+	KUNIT_EXPECT_EQ(test, phyr_path_for(phyr_provider_sysram(), dev), PHYR_MAP_NONE);
+	phyr_provider_put(p);
+	phyr_test_put_gpus(gpu, 1);
+}
+
+static struct kunit_case path_cases_list[] = {
+	KUNIT_CASE_PARAM(path_decision_table, path_table_gen_params),
+	KUNIT_CASE(path_too_deep),
+	KUNIT_CASE(path_whitelist),
+	KUNIT_CASE(path_bus_offsets),
+	KUNIT_CASE(path_real_gpus),
+	KUNIT_CASE(path_cache_hotplug),
+	KUNIT_CASE(path_non_pci_importer),
+	{}
+};
+
+static struct kunit_suite path_suite = {
+	.name = "dmabuf_phyr_path",
+	.test_cases = path_cases_list,
+};
+
+kunit_test_suite(path_suite);
