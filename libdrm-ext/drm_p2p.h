@@ -5,7 +5,7 @@
  * Every function returns 0 (or a documented non-negative value) on success
  * and a negative errno on failure; none of them prints anything.  The ioctl
  * structures and flag values are those of <drm_p2p_drm.h>, installed next to
- * this header.
+ * this header, and those of <drm_p2p_svm.h> for shared virtual memory.
  */
 #ifndef DRM_P2P_H
 #define DRM_P2P_H
@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include <drm_p2p_drm.h>
+#include <drm_p2p_svm.h>
 
 #if defined(__cplusplus)
 extern "C" {
@@ -209,6 +210,87 @@ int drm_p2p_query_path(struct drm_p2p_device *from, struct drm_p2p_device *to,
 
 /* "local", "bus", "iova", "phys", "none" or "unknown". */
 const char *drm_p2p_path_name(uint32_t path);
+
+/* ---- shared virtual memory (SVM) --------------------------------------- */
+
+/*
+ * An SVM context binds the calling process's address space to a GPU: the
+ * GPU's engine then reads and writes the process's own virtual addresses,
+ * faulting pages into its page table on demand.  Addresses and sizes are
+ * page aligned.  See docs/svm.md.
+ */
+
+/* What one access cost in page table faults (hmm_range_fault() batches). */
+struct drm_p2p_svm_faults {
+	uint64_t batches;	/* fault batches (at most one per 2 MiB) */
+	uint64_t pages;		/* entries those batches made */
+};
+
+/*
+ * Bind the caller's mm to @dev; @flags: 0 or DRM_P2P_SVM_CTX_NO_PEER (every
+ * page in some GPU's VRAM is migrated to RAM before use).  -EEXIST if this
+ * file already has a context for the caller's mm, -EOPNOTSUPP without SVM.
+ */
+int drm_p2p_svm_create(struct drm_p2p_device *dev, uint32_t flags, uint32_t *ctx_id);
+
+/* Unbind; the GPU drops its page table.  -ENOENT if no such context. */
+int drm_p2p_svm_destroy(struct drm_p2p_device *dev, uint32_t ctx_id);
+
+/*
+ * The engine reads [@addr, @addr + @size) into @buf, writes @buf to it,
+ * fills it with a 32-bit pattern, checksums it (drm_p2p_checksum_data()'s
+ * FNV-1a), copies [@src, +@size) to [@dst, +@size), or only faults it into
+ * its page table (prefetch).  @faults may be NULL.  -EFAULT for a hole in the
+ * address space, -EPERM for a write to read-only memory.
+ */
+int drm_p2p_svm_read(struct drm_p2p_device *dev, uint32_t ctx_id, const void *addr,
+		     uint64_t size, void *buf, struct drm_p2p_svm_faults *faults);
+int drm_p2p_svm_write(struct drm_p2p_device *dev, uint32_t ctx_id, void *addr,
+		      uint64_t size, const void *buf, struct drm_p2p_svm_faults *faults);
+int drm_p2p_svm_fill(struct drm_p2p_device *dev, uint32_t ctx_id, void *addr,
+		     uint64_t size, uint32_t pattern, struct drm_p2p_svm_faults *faults);
+int drm_p2p_svm_checksum(struct drm_p2p_device *dev, uint32_t ctx_id, const void *addr,
+			 uint64_t size, uint64_t *checksum, struct drm_p2p_svm_faults *faults);
+int drm_p2p_svm_copy(struct drm_p2p_device *dev, uint32_t ctx_id, void *dst,
+		     const void *src, uint64_t size, struct drm_p2p_svm_faults *faults);
+int drm_p2p_svm_prefetch(struct drm_p2p_device *dev, uint32_t ctx_id, const void *addr,
+			 uint64_t size, struct drm_p2p_svm_faults *faults);
+
+/*
+ * Migrate [@addr, @addr + @size) into @dev's VRAM (@target
+ * DRM_P2P_SVM_MIGRATE_TO_VRAM) or back to system memory (_TO_RAM).  Returns
+ * the number of pages that moved (pages already there, or that cannot move,
+ * are not counted), or -errno.
+ */
+int64_t drm_p2p_svm_migrate(struct drm_p2p_device *dev, uint32_t ctx_id, void *addr,
+			    uint64_t size, uint32_t target);
+
+/* Counters of the context and of its GPU (struct drm_p2p_svm_stats). */
+int drm_p2p_svm_stats(struct drm_p2p_device *dev, uint32_t ctx_id,
+		      struct drm_p2p_svm_stats *stats);
+
+/* One entry of the GPU's page table, decoded. */
+struct drm_p2p_svm_entry {
+	int valid;
+	int writable;
+	uint32_t kind;		/* DRM_P2P_SVM_KIND_* */
+	uint32_t path;		/* DRM_P2P_SVM_PATH_* */
+	uint32_t owner_minor;	/* DRM minor of the GPU whose VRAM holds the page */
+	uint64_t dma_addr;	/* the engine's address (0 unless CAP_SYS_ADMIN) */
+};
+
+/*
+ * Read @npages entries of the GPU page table from @addr on, without
+ * faulting anything in.
+ */
+int drm_p2p_svm_query(struct drm_p2p_device *dev, uint32_t ctx_id, const void *addr,
+		      uint32_t npages, struct drm_p2p_svm_entry *entries);
+
+/* "system", "local", "peer" or "unknown" for a DRM_P2P_SVM_KIND_*. */
+const char *drm_p2p_svm_kind_name(uint32_t kind);
+
+/* "dma", "bus", "host-bridge" or "unknown" for a DRM_P2P_SVM_PATH_*. */
+const char *drm_p2p_svm_path_name(uint32_t path);
 
 #if defined(__cplusplus)
 }

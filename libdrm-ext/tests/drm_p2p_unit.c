@@ -218,6 +218,43 @@ static void test_driver_args(void)
 	CHECK_EQ(strcmp(drm_p2p_path_name(0), "unknown"), 0);
 }
 
+static void test_svm_args(void)
+{
+	struct drm_p2p_svm_entry entry = { .valid = 7 };
+	struct drm_p2p_svm_faults faults = { 7, 7 };
+	struct drm_p2p_svm_stats stats = { .faults = 7 };
+	static char page[4096] __attribute__((aligned(4096)));
+	uint64_t sum = 7;
+	uint32_t id = 7;
+
+	CHECK_EQ(drm_p2p_svm_create(NULL, 0, &id), -EINVAL);
+	CHECK_EQ(drm_p2p_svm_destroy(NULL, 1), -EINVAL);
+	CHECK_EQ(drm_p2p_svm_read(NULL, 1, page, 4096, page, &faults), -EINVAL);
+	CHECK_EQ(drm_p2p_svm_write(NULL, 1, page, 4096, page, &faults), -EINVAL);
+	CHECK_EQ(drm_p2p_svm_fill(NULL, 1, page, 4096, 0, &faults), -EINVAL);
+	CHECK_EQ(drm_p2p_svm_checksum(NULL, 1, page, 4096, &sum, &faults), -EINVAL);
+	CHECK_EQ(drm_p2p_svm_copy(NULL, 1, page, page, 4096, &faults), -EINVAL);
+	CHECK_EQ(drm_p2p_svm_prefetch(NULL, 1, page, 4096, &faults), -EINVAL);
+	CHECK_EQ(drm_p2p_svm_migrate(NULL, 1, page, 4096, DRM_P2P_SVM_MIGRATE_TO_VRAM),
+		 -EINVAL);
+	CHECK_EQ(drm_p2p_svm_stats(NULL, 1, &stats), -EINVAL);
+	CHECK_EQ(drm_p2p_svm_query(NULL, 1, page, 1, &entry), -EINVAL);
+	/* nothing written on failure */
+	CHECK_EQ(id, 7);
+	CHECK_EQ(sum, 7);
+	CHECK_EQ(faults.batches, 7);
+	CHECK_EQ(stats.faults, 7);
+	CHECK_EQ(entry.valid, 7);
+
+	CHECK_EQ(strcmp(drm_p2p_svm_kind_name(DRM_P2P_SVM_KIND_PEER), "peer"), 0);
+	CHECK_EQ(strcmp(drm_p2p_svm_kind_name(DRM_P2P_SVM_KIND_SYSTEM), "system"), 0);
+	CHECK_EQ(strcmp(drm_p2p_svm_kind_name(3), "unknown"), 0);
+	CHECK_EQ(strcmp(drm_p2p_svm_path_name(DRM_P2P_SVM_PATH_BUS_ADDR), "bus"), 0);
+	CHECK_EQ(strcmp(drm_p2p_svm_path_name(DRM_P2P_SVM_PATH_THRU_HOST_BRIDGE),
+			"host-bridge"), 0);
+	CHECK_EQ(strcmp(drm_p2p_svm_path_name(3), "unknown"), 0);
+}
+
 int main(void)
 {
 	test_parse_valid();
@@ -227,6 +264,7 @@ int main(void)
 	test_prime_args();
 	test_checksum();
 	test_driver_args();
+	test_svm_args();
 	printf("%d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
 }

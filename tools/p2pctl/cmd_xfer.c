@@ -18,17 +18,6 @@ static const char xfer_usage[] =
 	"SIZE takes k/M/G suffixes (powers of 1024).  As root, also prints the DMA\n"
 	"addresses each device uses for the buffer.\n";
 
-static bool valid_gpu(const char *s)
-{
-	struct drm_p2p_pci_addr addr;
-	char *end;
-
-	if (!drm_p2p_parse_pci_addr(s, &addr))
-		return true;
-	errno = 0;
-	return *s && strtol(s, &end, 10) >= 0 && !*end && !errno;
-}
-
 int cmd_xfer(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -41,8 +30,6 @@ int cmd_xfer(int argc, char **argv)
 		{ 0, 0, 0, 0 }
 	};
 	struct xfer_args args = { .pattern = 0xc0ffee42 };
-	unsigned long long pat;
-	char *end;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "f:t:s:p:jh", opts, NULL)) != -1) {
@@ -60,13 +47,10 @@ int cmd_xfer(int argc, char **argv)
 			}
 			break;
 		case 'p':
-			errno = 0;
-			pat = strtoull(optarg, &end, 0);
-			if (errno || end == optarg || *end || pat > 0xffffffffull) {
+			if (parse_u32(optarg, &args.pattern)) {
 				fprintf(stderr, "p2pctl xfer: bad 32-bit pattern '%s'\n", optarg);
 				return EXIT_USAGE;
 			}
-			args.pattern = pat;
 			break;
 		case 'j':
 			opt_json = true;

@@ -75,7 +75,7 @@ int gpu_query_path(const struct gpu *from, const struct gpu *to, const char **ki
 	return 0;
 }
 
-static int open_gpu(const char *spec, struct drm_p2p_device **dev)
+int open_gpu(const char *spec, struct drm_p2p_device **dev)
 {
 	struct drm_p2p_pci_addr addr;
 

@@ -5,6 +5,7 @@
  *   p2pctl [--json] list
  *   p2pctl [--json] paths
  *   p2pctl [--json] xfer --from A --to B --size N [--pattern 0xPPPPPPPP]
+ *   p2pctl [--json] svm --owner A --reader B [--size N] [--pattern 0xPPPPPPPP] [--no-peer]
  *
  * Exit status: 0 success, 1 failure, 2 usage error.
  */
@@ -26,6 +27,7 @@ static const struct command {
 	{ "list", cmd_list, "list the drm_p2p GPUs: PCI address, VRAM size/used, IOMMU groups" },
 	{ "paths", cmd_paths, "show the peer-to-peer path between every pair of GPUs" },
 	{ "xfer", cmd_xfer, "fill a buffer on one GPU, share it with another, verify there" },
+	{ "svm", cmd_svm, "put process memory in one GPU's VRAM, read it with another GPU" },
 };
 
 static void usage(FILE *f)
@@ -37,6 +39,32 @@ static void usage(FILE *f)
 		fprintf(f, "  %-6s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'p2pctl <command> --help' describes a command.\n"
 		   "Exit status: 0 success, 1 failure, 2 usage error.\n");
+}
+
+bool valid_gpu(const char *s)
+{
+	struct drm_p2p_pci_addr addr;
+	char *end;
+
+	if (!drm_p2p_parse_pci_addr(s, &addr))
+		return true;
+	errno = 0;
+	return *s && strtol(s, &end, 10) >= 0 && !*end && !errno;
+}
+
+int parse_u32(const char *s, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || v > 0xffffffffull)
+		return -EINVAL;
+	*out = v;
+	return 0;
 }
 
 int parse_size(const char *s, uint64_t *out)

@@ -20,6 +20,12 @@ int parse_size(const char *s, uint64_t *out);
 const char *fmt_size(uint64_t v, char *buf, size_t len);
 /* print @s as a JSON string (quoted, escaped) */
 void json_str(const char *s);
+/* a GPU on the command line: an index ('p2pctl list') or a PCI address */
+bool valid_gpu(const char *spec);
+/* open the GPU @spec names (driver.c) */
+int open_gpu(const char *spec, struct drm_p2p_device **dev);
+/* a 32-bit number ("0xc0ffee42"); -EINVAL if malformed or wider */
+int parse_u32(const char *s, uint32_t *out);
 
 struct xfer_args {
 	const char *from, *to;	/* GPU index or PCI address */
@@ -30,8 +36,19 @@ struct xfer_args {
 /* the device part of "p2pctl xfer"; returns an exit status */
 int xfer_run(const struct xfer_args *args);
 
+struct svm_args {
+	const char *owner, *reader;	/* GPU index or PCI address */
+	uint64_t size;
+	uint32_t pattern;
+	bool no_peer;			/* the reader migrates instead of mapping */
+};
+
+/* the device part of "p2pctl svm"; returns an exit status */
+int svm_run(const struct svm_args *args);
+
 int cmd_list(int argc, char **argv);
 int cmd_paths(int argc, char **argv);
 int cmd_xfer(int argc, char **argv);
+int cmd_svm(int argc, char **argv);
 
 #endif /* P2PCTL_H */

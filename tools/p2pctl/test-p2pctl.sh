@@ -54,6 +54,16 @@ expect 2 xfer --from x --to 1 --size 1M
 expect 2 xfer --from 0 --to 1 --size 1M --pattern zz
 expect 2 xfer --from 0 --to 1 --size 1M --pattern 0x123456789
 expect 2 xfer --from 0 --to 1 --size 1M extra
+expect 0 svm --help
+contains "--owner"
+expect 2 svm
+expect 2 svm --owner 0
+expect 2 svm --reader 1
+expect 2 svm --owner 0 --reader 1 --size 0
+expect 2 svm --owner 0 --reader 1 --size 1000
+expect 2 svm --owner 0 --reader 1 --pattern 0x100000000
+expect 2 svm --owner x --reader 1
+expect 2 svm --owner 0 --reader 1 extra
 
 # without any drm_p2p GPU (the host): a clean failure, in JSON too
 if "$p2pctl" list | grep -q '^no drm_p2p GPU found'; then
@@ -62,6 +72,8 @@ if "$p2pctl" list | grep -q '^no drm_p2p GPU found'; then
 	"$p2pctl" --json xfer --from 0 --to 1 --size 4k > "$out" 2>/dev/null
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["match"] is False and d["error"]' "$out" &&
 		echo "ok: xfer error json" || { echo "FAIL: xfer error json"; fails=$((fails + 1)); }
+	expect 1 svm --owner 0 --reader 1
+	contains "No such device"
 fi
 
 echo "$fails failure(s)"
