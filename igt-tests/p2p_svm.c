@@ -673,6 +673,137 @@ static void test_migrate_to_ram(void)
 	free(ref);
 }
 
+/* A CPU fault on one page brings the GPU's pages of its 2 MiB back at once. */
+static void test_cpu_fault_window(void)
+{
+	size_t size = 4 * MIB, n = size / PAGE, i;
+	char *p = map_anon(size, PROT_READ | PROT_WRITE);
+	char *ref = malloc(size), *touch, *win, *win_end;
+	struct drm_p2p_svm_stats s0, s1;
+	size_t expect;
+
+	pattern(p, size, 14);
+	memcpy(ref, p, size);
+	igt_assert_eq(svm_migrate(fd0, ctx0, DRM_P2P_SVM_MIGRATE_TO_VRAM, p, size), (long)n);
+	s0 = svm_stats(fd0, ctx0);
+
+	/* a page in the middle: its 2 MiB-aligned window lies inside the buffer */
+	touch = p + size / 2 + 5 * PAGE;
+	win = (char *)((uintptr_t)touch & ~(2 * MIB - 1));
+	win_end = win + 2 * MIB;
+	if (win < p)
+		win = p;
+	if (win_end > p + size)
+		win_end = p + size;
+	expect = (win_end - win) / PAGE;
+	igt_assert(!memcmp(touch, ref + (touch - p), PAGE));
+	s1 = svm_stats(fd0, ctx0);
+	igt_assert_eq_u64(s1.dev_cpu_faults - s0.dev_cpu_faults, expect);
+	igt_assert_eq_u64(s0.dev_vram_used - s1.dev_vram_used, expect);
+
+	/* the rest of the window is in RAM already, the rest of the buffer is not */
+	igt_assert(!memcmp(win, ref + (win - p), win_end - win));
+	igt_assert_eq_u64(svm_stats(fd0, ctx0).dev_cpu_faults, s1.dev_cpu_faults);
+	for (i = 0; i < size; i += 64 * PAGE)
+		igt_assert(!memcmp(p + i, ref + i, PAGE));
+	igt_assert(!memcmp(p, ref, size));
+	igt_assert_eq_u64(svm_stats(fd0, ctx0).dev_cpu_faults - s0.dev_cpu_faults, n);
+	munmap(p, size);
+	free(ref);
+}
+
+/*
+ * GPU 1 asks for pages that live in GPU 0's VRAM: between P2P peers they
+ * move VRAM to VRAM (GPU 1's engine copies through its window onto GPU 0's
+ * VRAM), without a trip through system memory.
+ */
+static void test_migrate_peer_to_vram(void)
+{
+	size_t size = MIB, n = size / PAGE, i;
+	char *p = map_anon(size, PROT_READ | PROT_WRITE);
+	char *ref = malloc(size), *buf = malloc(size);
+	struct drm_p2p_svm_stats a0, a1, b0, b1;
+	struct drm_p2p_svm_pte *pa, *pb;
+
+	require_peer();
+	a0 = svm_stats(fd0, ctx0);
+	b0 = svm_stats(fd1, ctx1);
+	igt_require_f(a0.dev_owner == b0.dev_owner, "GPUs are not P2P peers\n");
+
+	pattern(p, size, 27);
+	memcpy(ref, p, size);
+	igt_assert_eq(svm_migrate(fd0, ctx0, DRM_P2P_SVM_MIGRATE_TO_VRAM, p, size), (long)n);
+	a0 = svm_stats(fd0, ctx0);
+	igt_assert_eq(svm_migrate(fd1, ctx1, DRM_P2P_SVM_MIGRATE_TO_VRAM, p, size), (long)n);
+	a1 = svm_stats(fd0, ctx0);
+	b1 = svm_stats(fd1, ctx1);
+	igt_assert_eq_u64(a0.dev_vram_used - a1.dev_vram_used, n);
+	igt_assert_eq_u64(b1.dev_vram_used - b0.dev_vram_used, n);
+	igt_assert_eq_u64(a1.dev_cpu_faults, a0.dev_cpu_faults);	/* no trip to RAM */
+	igt_assert_eq_u64(b1.dev_cpu_faults, b0.dev_cpu_faults);
+	igt_assert_eq_u64(b1.pages_to_vram - b0.pages_to_vram, n);
+	igt_assert_eq_u64(b1.bytes_migrated - b0.bytes_migrated, size);
+	/* nothing left to move */
+	igt_assert_eq(svm_migrate(fd1, ctx1, DRM_P2P_SVM_MIGRATE_TO_VRAM, p, size), 0);
+
+	/* B's entries are local now, A reaches the pages peer-to-peer */
+	igt_assert_eq(svm_read(fd1, ctx1, p, size, buf), 0);
+	igt_assert(!memcmp(ref, buf, size));
+	igt_assert_eq(svm_read(fd0, ctx0, p, size, buf), 0);
+	igt_assert(!memcmp(ref, buf, size));
+	pa = svm_query(fd0, ctx0, p, n);
+	pb = svm_query(fd1, ctx1, p, n);
+	for (i = 0; i < n; i++) {
+		igt_assert_eq(pte_kind(&pb[i]), DRM_P2P_SVM_KIND_LOCAL);
+		igt_assert_eq(pte_kind(&pa[i]), DRM_P2P_SVM_KIND_PEER);
+		igt_assert_eq(pa[i].peer, dev_minor(fd1));
+	}
+	free(pa);
+	free(pb);
+	/* and the CPU gets them back from B */
+	igt_assert(!memcmp(ref, p, size));
+	igt_assert_eq_u64(svm_stats(fd1, ctx1).dev_cpu_faults - b1.dev_cpu_faults, n);
+	munmap(p, size);
+	free(ref);
+	free(buf);
+}
+
+/* Between GPUs that are not peers, the same request goes through RAM. */
+static void test_migrate_nonpeer_to_vram(void)
+{
+	size_t size = MIB, n = size / PAGE, i;
+	char *p = map_anon(size, PROT_READ | PROT_WRITE);
+	char *ref = malloc(size);
+	struct drm_p2p_svm_stats a0, a1, c0, c1;
+	struct drm_p2p_svm_pte *pc;
+
+	igt_require_f(fd2 >= 0, "every GPU is a P2P peer of GPU 0\n");
+	a0 = svm_stats(fd0, ctx0);
+	c0 = svm_stats(fd2, ctx2);
+	igt_assert_neq(a0.dev_owner, c0.dev_owner);
+
+	pattern(p, size, 28);
+	memcpy(ref, p, size);
+	igt_assert_eq(svm_migrate(fd0, ctx0, DRM_P2P_SVM_MIGRATE_TO_VRAM, p, size), (long)n);
+	a0 = svm_stats(fd0, ctx0);
+	igt_assert_eq(svm_migrate(fd2, ctx2, DRM_P2P_SVM_MIGRATE_TO_VRAM, p, size), (long)n);
+	a1 = svm_stats(fd0, ctx0);
+	c1 = svm_stats(fd2, ctx2);
+	/* out of A through its migrate_to_ram, into C's VRAM */
+	igt_assert_eq_u64(a1.dev_cpu_faults - a0.dev_cpu_faults, n);
+	igt_assert_eq_u64(a0.dev_vram_used - a1.dev_vram_used, n);
+	igt_assert_eq_u64(c1.dev_vram_used - c0.dev_vram_used, n);
+	igt_assert_eq_u64(c1.pages_to_vram - c0.pages_to_vram, n);
+	igt_assert_eq(svm_op(fd2, ctx2, DRM_P2P_SVM_OP_PREFETCH, p, size, NULL, NULL, NULL), 0);
+	pc = svm_query(fd2, ctx2, p, n);
+	for (i = 0; i < n; i++)
+		igt_assert_eq(pte_kind(&pc[i]), DRM_P2P_SVM_KIND_LOCAL);
+	free(pc);
+	igt_assert(!memcmp(ref, p, size));
+	munmap(p, size);
+	free(ref);
+}
+
 /* Some pages in RAM, some in VRAM, one call. */
 static void test_mixed(void)
 {
@@ -1199,6 +1330,15 @@ igt_main
 		test_migrate();
 	igt_subtest("migrate-to-ram")
 		test_migrate_to_ram();
+	igt_describe("A CPU fault brings the GPU's pages of the surrounding 2 MiB back");
+	igt_subtest("cpu-fault-window")
+		test_cpu_fault_window();
+	igt_describe("Pages in a peer's VRAM migrate VRAM to VRAM, not through RAM");
+	igt_subtest("migrate-peer-to-vram")
+		test_migrate_peer_to_vram();
+	igt_describe("Pages in a non-peer's VRAM migrate through RAM");
+	igt_subtest("migrate-nonpeer-to-vram")
+		test_migrate_nonpeer_to_vram();
 	igt_subtest("mixed-residency")
 		test_mixed();
 	igt_subtest("fork-cow")

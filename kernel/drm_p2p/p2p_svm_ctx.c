@@ -252,6 +252,32 @@ static int p2p_svm_install(struct p2p_svm_ctx *ctx, struct p2p_svm_range *r,
 	return 0;
 }
 
+/*
+ * hmm_range_fault() until the range holds still long enough to return
+ * without -EBUSY.  Every -EBUSY restarts the @idle timer; @hard bounds the
+ * whole fault.  On success range->notifier_seq is the sequence to check.
+ */
+static int p2p_svm_hmm_fault(struct p2p_svm_ctx *ctx, struct hmm_range *range,
+			     unsigned long *idle, unsigned long hard)
+{
+	int ret;
+
+	for (;;) {
+		if (time_after(jiffies, *idle) || time_after(jiffies, hard))
+			return -EBUSY;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+
+		range->notifier_seq = mmu_interval_read_begin(range->notifier);
+		mmap_read_lock(ctx->mm);
+		ret = hmm_range_fault(range);
+		mmap_read_unlock(ctx->mm);
+		if (ret != -EBUSY)
+			return ret;
+		*idle = jiffies + msecs_to_jiffies(P2P_SVM_FAULT_IDLE_MS);
+	}
+}
+
 static int p2p_svm_range_fault(struct p2p_svm_ctx *ctx, struct p2p_svm_range *r,
 			       unsigned long start, unsigned long end, bool write,
 			       unsigned long *pfns, u64 *ptes)
@@ -270,19 +296,7 @@ static int p2p_svm_range_fault(struct p2p_svm_ctx *ctx, struct p2p_svm_range *r,
 	int ret;
 
 	for (;;) {
-		if (time_after(jiffies, idle) || time_after(jiffies, hard))
-			return -EBUSY;
-		if (fatal_signal_pending(current))
-			return -EINTR;
-
-		range.notifier_seq = mmu_interval_read_begin(&r->notifier);
-		mmap_read_lock(ctx->mm);
-		ret = hmm_range_fault(&range);
-		mmap_read_unlock(ctx->mm);
-		if (ret == -EBUSY) {
-			idle = jiffies + msecs_to_jiffies(P2P_SVM_FAULT_IDLE_MS);
-			continue;
-		}
+		ret = p2p_svm_hmm_fault(ctx, &range, &idle, hard);
 		if (ret)
 			return ret;
 
@@ -366,6 +380,60 @@ int p2p_svm_ctx_fault(struct p2p_svm_ctx *ctx, unsigned long start,
 out:
 	kfree(ptes);
 	kfree(pfns);
+	mmput(ctx->mm);
+	return ret;
+}
+
+/**
+ * p2p_svm_ctx_pull() - bring back to system memory the pages of a range that
+ * sit in VRAM the context cannot map in place
+ * @ctx: the context
+ * @start: first address (page aligned)
+ * @end: end address (page aligned)
+ *
+ * hmm_range_fault() with the context's owner, for its side effect only:
+ * device-private pages of GPUs outside the context's owner group are
+ * migrated to RAM by their GPU's migrate_to_ram (missing pages are faulted
+ * in like a CPU read would).  Nothing enters the GPU page table.
+ *
+ * Return: 0 or a negative errno.
+ */
+int p2p_svm_ctx_pull(struct p2p_svm_ctx *ctx, unsigned long start,
+		     unsigned long end)
+{
+	unsigned long hard = jiffies + msecs_to_jiffies(P2P_SVM_FAULT_HARD_MS);
+	unsigned long *pfns, addr, next, idle;
+	int ret = 0;
+
+	if (!mmget_not_zero(ctx->mm))
+		return -ESRCH;
+	pfns = kmalloc_array(P2P_SVM_RANGE_PAGES, sizeof(*pfns), GFP_KERNEL);
+	if (!pfns) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (addr = start; addr < end && !ret; addr = next) {
+		struct hmm_range range = {
+			.hmm_pfns = pfns,
+			.default_flags = HMM_PFN_REQ_FAULT,
+			.dev_private_owner = ctx->owner,
+		};
+		struct p2p_svm_range *r;
+
+		next = min(end, (addr | (P2P_SVM_RANGE_SIZE - 1)) + 1);
+		r = p2p_svm_range_get(ctx, addr);
+		if (IS_ERR(r)) {
+			ret = PTR_ERR(r);
+			break;
+		}
+		range.notifier = &r->notifier;
+		range.start = addr;
+		range.end = next;
+		idle = jiffies + msecs_to_jiffies(P2P_SVM_FAULT_IDLE_MS);
+		ret = p2p_svm_hmm_fault(ctx, &range, &idle, hard);
+	}
+	kfree(pfns);
+out:
 	mmput(ctx->mm);
 	return ret;
 }

@@ -156,6 +156,39 @@ u32 p2p_svm_dev_minor(unsigned int index)
 }
 
 /**
+ * p2p_svm_vram_in_use() - do other GPUs hold pages in their SVM VRAM?
+ * @except: a GPU not to look at, or NULL
+ * @owner: a pagemap owner
+ * @matching: look at the GPUs whose pagemap owner is @owner (else at the
+ *	others)
+ *
+ * A hint that lets migration skip a pass over a range in which no page can
+ * qualify; the answer may be stale by the time it is used.
+ *
+ * Return: true if one of those GPUs has SVM VRAM pages in use.
+ */
+bool p2p_svm_vram_in_use(struct p2p_svm_device *except, void *owner,
+			 bool matching)
+{
+	bool found = false;
+	unsigned int i;
+
+	rcu_read_lock();
+	for (i = 0; i < P2P_SVM_MAX_DEVS && !found; i++) {
+		struct p2p_svm_device *s = rcu_dereference(p2p_svm_devs[i]);
+
+		if (!s || s == except)
+			continue;
+		if (matching ? s->pagemap.owner != owner : s->pagemap.owner == owner)
+			continue;
+		/* unlocked: a hint, a stale count is fine */
+		found = data_race(READ_ONCE(s->used)) != 0;
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/**
  * p2p_svm_vram_alloc() - allocate one page of a GPU's SVM VRAM
  * @sdev: the GPU
  *

@@ -4,11 +4,15 @@
  *
  * To VRAM: migrate_vma_setup() collects system pages of the range, each is
  * copied by the GPU engine into a newly allocated VRAM page whose
- * device-private struct page replaces it in the CPU page table.  Back: by
- * ioctl for a range, by a CPU fault on one page (migrate_to_ram), or by
- * eviction of a window of VRAM pages when the slice is full
- * (migrate_device_range(), no VMA needed).  All copies are done by the engine
- * of the GPU owning the VRAM page.
+ * device-private struct page replaces it in the CPU page table.  Pages in a
+ * P2P peer's VRAM move straight from VRAM to VRAM, copied by this GPU's
+ * engine through its window onto the peer; pages in the VRAM of a GPU it
+ * cannot reach come back to RAM first (that GPU's migrate_to_ram).  Back: by
+ * ioctl for a range, by a CPU fault (migrate_to_ram, which takes the
+ * faulting GPU's pages of the surrounding 2 MiB along), or by eviction of a
+ * window of VRAM pages when the slice is full (migrate_device_range(), no
+ * VMA needed).  Copies to RAM are done by the engine of the GPU owning the
+ * VRAM page.
  */
 #include <linux/migrate.h>
 #include <linux/mm.h>
@@ -68,9 +72,13 @@ static unsigned long p2p_svm_count_moved(const unsigned long *src,
 	return moved;
 }
 
-/* Fill dst[] with system pages holding copies of the device pages in src[]. */
+/*
+ * Fill dst[] with system pages holding copies of the device pages in src[]
+ * (only of @only's pages unless it is NULL; the others stay where they are).
+ */
 static void p2p_svm_to_ram_copy(struct p2p_svm_migrate_buf *m, unsigned long n,
-				struct vm_area_struct *vma, unsigned long addr)
+				struct vm_area_struct *vma, unsigned long addr,
+				struct p2p_svm_device *only)
 {
 	unsigned long i;
 
@@ -83,7 +91,7 @@ static void p2p_svm_to_ram_copy(struct p2p_svm_migrate_buf *m, unsigned long n,
 		if (!spage || !(m->src[i] & MIGRATE_PFN_MIGRATE))
 			continue;
 		owner = p2p_svm_dev_of_page(spage);
-		if (!owner)
+		if (!owner || (only && owner != only))
 			continue;
 		if (vma)
 			dpage = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma, addr);
@@ -147,13 +155,54 @@ static unsigned long p2p_svm_to_vram_batch(struct p2p_svm_ctx *ctx,
 	return moved;
 }
 
+/*
+ * Pages of peers' VRAM move into ours without touching system memory: our
+ * engine copies each through its window onto the peer's slice.  Our own
+ * pages, collected too (they share the owner), stay.
+ */
+static unsigned long p2p_svm_peer_to_vram_batch(struct p2p_svm_ctx *ctx,
+						struct migrate_vma *args,
+						struct p2p_svm_migrate_buf *m)
+{
+	struct p2p_svm_device *sdev = ctx->sdev;
+	unsigned long i, moved;
+
+	for (i = 0; i < args->npages; i++) {
+		struct page *spage = migrate_pfn_to_page(m->src[i]);
+		struct p2p_svm_device *owner;
+		struct page *dpage;
+
+		m->dst[i] = 0;
+		if (!spage || !(m->src[i] & MIGRATE_PFN_MIGRATE))
+			continue;
+		owner = p2p_svm_dev_of_page(spage);
+		if (!owner || owner == sdev)
+			continue;
+		dpage = p2p_svm_vram_alloc(sdev);
+		if (!dpage)
+			continue;
+		if (p2p_svm_copy_page(sdev, dpage, spage, m->tmp)) {
+			p2p_svm_drop_dpage(dpage);
+			continue;
+		}
+		m->dst[i] = migrate_pfn(page_to_pfn(dpage));
+		if (m->src[i] & MIGRATE_PFN_WRITE)
+			m->dst[i] |= MIGRATE_PFN_WRITE;
+	}
+	migrate_vma_pages(args);
+	moved = p2p_svm_count_moved(m->src, m->dst, args->npages);
+	migrate_vma_finalize(args);
+	trace_p2p_svm_migrate(sdev->index, "peer_to_vram", args->start, args->npages, moved);
+	return moved;
+}
+
 static unsigned long p2p_svm_to_ram_batch(struct p2p_svm_ctx *ctx,
 					  struct migrate_vma *args,
 					  struct p2p_svm_migrate_buf *m)
 {
 	unsigned long moved;
 
-	p2p_svm_to_ram_copy(m, args->npages, args->vma, args->start);
+	p2p_svm_to_ram_copy(m, args->npages, args->vma, args->start, NULL);
 	migrate_vma_pages(args);
 	moved = p2p_svm_count_moved(m->src, m->dst, args->npages);
 	migrate_vma_finalize(args);
@@ -212,10 +261,14 @@ out_put:
 }
 
 /**
- * p2p_svm_migrate_to_vram() - move a range's system pages into the GPU's VRAM
+ * p2p_svm_migrate_to_vram() - move a range's pages into the GPU's VRAM
  * @ctx: the context (of the calling process)
  * @start: page aligned start
  * @end: page aligned end
+ *
+ * System pages are copied in.  Pages in the VRAM of a P2P peer move VRAM to
+ * VRAM; pages in the VRAM of a GPU this context cannot map in place (not a
+ * peer, or any GPU for a NO_PEER context) come back through system memory.
  *
  * Return: pages moved, or -ENOSPC if the range exceeds the GPU's SVM VRAM,
  * -EFAULT for a hole in the range, -ESRCH if the process is exiting.
@@ -225,7 +278,8 @@ long p2p_svm_migrate_to_vram(struct p2p_svm_ctx *ctx, unsigned long start,
 {
 	struct p2p_svm_device *sdev = ctx->sdev;
 	unsigned long npages = (end - start) >> PAGE_SHIFT, free;
-	long moved;
+	long moved, peer = 0;
+	int ret;
 
 	if (npages > sdev->npages)
 		return -ENOSPC;
@@ -233,12 +287,27 @@ long p2p_svm_migrate_to_vram(struct p2p_svm_ctx *ctx, unsigned long start,
 	if (free < npages)
 		p2p_svm_evict(sdev, npages - free, false);
 
+	if (p2p_svm_vram_in_use(NULL, ctx->owner, false)) {
+		ret = p2p_svm_ctx_pull(ctx, start, end);
+		if (ret == -EINTR || ret == -ESRCH || ret == -ENOMEM)
+			return ret;
+	}
+
 	/*
 	 * The owner only tags the notifier range; pages are selected from
 	 * system memory.  No context skips the invalidation, see p2p_svm_ctx.c.
 	 */
 	moved = p2p_svm_migrate_range(ctx, start, end, MIGRATE_VMA_SELECT_SYSTEM,
 				      ctx, p2p_svm_to_vram_batch);
+	if (moved >= 0 && !(ctx->flags & DRM_P2P_SVM_CTX_NO_PEER) &&
+	    p2p_svm_vram_in_use(sdev, sdev->pagemap.owner, true)) {
+		/* the group's pages; migrate_vma_setup() needs the group as owner */
+		peer = p2p_svm_migrate_range(ctx, start, end,
+					     MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
+					     sdev->pagemap.owner,
+					     p2p_svm_peer_to_vram_batch);
+		moved = peer < 0 ? peer : moved + peer;
+	}
 	if (moved > 0) {
 		atomic64_add(moved, &ctx->pages_to_vram);
 		atomic64_add((u64)moved << PAGE_SHIFT, &ctx->bytes_migrated);
@@ -304,7 +373,7 @@ unsigned long p2p_svm_evict(struct p2p_svm_device *sdev, unsigned long want,
 
 		memset(m.src, 0, n * sizeof(*m.src));
 		migrate_device_range(m.src, sdev->first_pfn + base, n);
-		p2p_svm_to_ram_copy(&m, n, NULL, 0);
+		p2p_svm_to_ram_copy(&m, n, NULL, 0, sdev);
 		migrate_device_pages(m.src, m.dst, n);
 		moved = p2p_svm_count_moved(m.src, m.dst, n);
 		evicted += moved;
@@ -325,38 +394,41 @@ unsigned long p2p_svm_evict(struct p2p_svm_device *sdev, unsigned long want,
  * fault on a page in VRAM brings the page back
  * @vmf: the fault
  *
+ * The GPU's other pages in the same 2 MiB of the VMA come along: a CPU
+ * touching one page of a buffer is about to touch its neighbours, and one
+ * batch costs much less than one fault per page.
+ *
  * Return: 0 (the fault is retried), VM_FAULT_OOM or VM_FAULT_SIGBUS.
  */
 vm_fault_t p2p_svm_migrate_to_ram_fault(struct vm_fault *vmf)
 {
 	struct p2p_svm_device *sdev = p2p_svm_dev_of_page(vmf->page);
-	unsigned long src = 0, dst = 0, moved;
-	struct p2p_svm_migrate_buf m = { .src = &src, .dst = &dst };
+	unsigned long win = ALIGN_DOWN(vmf->address, P2P_SVM_MIGRATE_PAGES << PAGE_SHIFT);
+	struct p2p_svm_migrate_buf m;
 	struct migrate_vma args = {
 		.vma = vmf->vma,
-		.start = vmf->address & PAGE_MASK,
-		.end = (vmf->address & PAGE_MASK) + PAGE_SIZE,
-		.src = &src,
-		.dst = &dst,
+		.start = max(win, vmf->vma->vm_start),
+		.end = min(win + (P2P_SVM_MIGRATE_PAGES << PAGE_SHIFT), vmf->vma->vm_end),
 		.pgmap_owner = sdev->pagemap.owner,
 		.flags = MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
 		.fault_page = vmf->page,
 	};
+	unsigned long moved;
 
-	m.tmp = kmalloc(PAGE_SIZE, GFP_KERNEL);
-	if (!m.tmp)
+	if (p2p_svm_mbuf_init(&m))
 		return VM_FAULT_OOM;
+	args.src = m.src;
+	args.dst = m.dst;
 	if (migrate_vma_setup(&args)) {
-		kfree(m.tmp);
+		p2p_svm_mbuf_fini(&m);
 		return VM_FAULT_SIGBUS;
 	}
-	p2p_svm_to_ram_copy(&m, 1, args.vma, args.start);
+	p2p_svm_to_ram_copy(&m, args.npages, args.vma, args.start, sdev);
 	migrate_vma_pages(&args);
-	moved = p2p_svm_count_moved(&src, &dst, 1);
-	if (moved)
-		atomic64_inc(&sdev->cpu_faults);
+	moved = p2p_svm_count_moved(m.src, m.dst, args.npages);
+	atomic64_add(moved, &sdev->cpu_faults);
 	migrate_vma_finalize(&args);
-	trace_p2p_svm_migrate(sdev->index, "cpu_fault", args.start, 1, moved);
-	kfree(m.tmp);
+	trace_p2p_svm_migrate(sdev->index, "cpu_fault", args.start, args.npages, moved);
+	p2p_svm_mbuf_fini(&m);
 	return 0;
 }
