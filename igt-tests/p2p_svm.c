@@ -1192,6 +1192,73 @@ static void test_debugfs(void)
 	munmap(p, size);
 }
 
+static bool trace_write(const char *dir, const char *file, const char *val)
+{
+	char path[PATH_MAX];
+	int fd;
+	bool ok;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd < 0)
+		return false;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok;
+}
+
+/* The p2p_svm tracepoints fire for a migration, faults, a peer map and munmap. */
+static void test_tracepoints(void)
+{
+	static const char * const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	bool fault = false, migrate = false, inval = false, peer_map = false;
+	bool peers = fd1 >= 0 && svm_stats(fd0, ctx0).dev_owner == svm_stats(fd1, ctx1).dev_owner;
+	size_t size = 16 * PAGE;
+	const char *dir = NULL;
+	char path[PATH_MAX], line[512];
+	uint64_t sum;
+	unsigned int i;
+	char *p;
+	FILE *f;
+
+	for (i = 0; i < ARRAY_SIZE(dirs) && !dir; i++) {
+		snprintf(path, sizeof(path), "%s/events/p2p_svm/enable", dirs[i]);
+		if (access(path, W_OK) == 0)
+			dir = dirs[i];
+	}
+	igt_require_f(dir, "no writable tracefs with p2p_svm events\n");
+	igt_assert(trace_write(dir, "trace", ""));
+	igt_assert(trace_write(dir, "events/p2p_svm/enable", "1"));
+	igt_assert(trace_write(dir, "tracing_on", "1"));
+
+	p = map_anon(size, PROT_READ | PROT_WRITE);
+	pattern(p, size, 29);
+	igt_assert_eq(svm_migrate(fd0, ctx0, DRM_P2P_SVM_MIGRATE_TO_VRAM, p, size),
+		      (long)(size / PAGE));
+	igt_assert_eq(svm_checksum(fd0, ctx0, p, size, &sum), 0);
+	if (peers)
+		igt_assert_eq(svm_checksum(fd1, ctx1, p, size, &sum), 0);
+	munmap(p, size);
+	igt_assert(trace_write(dir, "events/p2p_svm/enable", "0"));
+
+	snprintf(path, sizeof(path), "%s/trace", dir);
+	f = fopen(path, "r");
+	igt_assert(f);
+	while (fgets(line, sizeof(line), f)) {
+		fault |= strstr(line, "p2p_svm_fault:") && strstr(line, "ret 0");
+		migrate |= strstr(line, "p2p_svm_migrate:") && strstr(line, "to_vram") &&
+			   strstr(line, "16 of 16 pages moved");
+		inval |= !!strstr(line, "p2p_svm_invalidate:");
+		peer_map |= !!strstr(line, "p2p_svm_peer_map:");
+	}
+	fclose(f);
+	igt_assert(trace_write(dir, "trace", ""));
+	igt_assert_f(migrate, "no p2p_svm_migrate to_vram event\n");
+	igt_assert_f(fault, "no successful p2p_svm_fault event\n");
+	igt_assert_f(inval, "no p2p_svm_invalidate event\n");
+	igt_assert_f(!peers || peer_map, "no p2p_svm_peer_map event\n");
+}
+
 /* GPU 0 goes away (driver unbound) while GPU 1 maps its VRAM. */
 static void test_unbind_peer(void)
 {
@@ -1353,6 +1420,9 @@ igt_main
 		test_evict();
 	igt_subtest("debugfs")
 		test_debugfs();
+	igt_describe("Tracepoints for fault, migrate, invalidate and peer map");
+	igt_subtest("tracepoints")
+		test_tracepoints();
 	igt_describe("GPU 1 maps GPU 0's VRAM peer-to-peer: nothing migrates");
 	igt_subtest("cross-gpu-peer")
 		test_cross_peer();
