@@ -109,8 +109,8 @@ int drm_p2p_dmabuf_sync(int dmabuf_fd, uint32_t flags);
 struct drm_p2p_info {
 	uint32_t uapi_version;		/* DRM_P2P_UAPI_VERSION of the kernel */
 	uint32_t engine_flags;		/* DRM_P2P_ENGINE_* */
-	uint64_t vram_size;		/* bytes usable by BOs */
-	uint64_t vram_free;
+	uint64_t vram_size;		/* bytes the driver manages (SVM's slice included) */
+	uint64_t vram_free;		/* what BO creation can still get */
 	uint64_t vram_used;		/* vram_size - vram_free */
 	uint64_t vram_bar_size;
 	struct drm_p2p_pci_addr pci;	/* of the VRAM function */

@@ -58,8 +58,10 @@ extern "C" {
  * struct drm_p2p_get_info - describe the GPU
  * @uapi_version: out, DRM_P2P_UAPI_VERSION of the kernel
  * @flags: in, must be zero
- * @vram_size: out, bytes of VRAM available to BO_CREATE
- * @vram_free: out, bytes of it not allocated
+ * @vram_size: out, bytes of VRAM the driver manages (module parameter
+ *	vram_mb); the SVM slice (svm_vram_mb) is carved out of it at probe
+ *	and counts as allocated
+ * @vram_free: out, bytes of it not allocated: what BO_CREATE can still get
  * @vram_bar_size: out, size of the PCI BAR holding the VRAM
  * @pci_domain: out, PCI domain of the GPU (function 0, the VRAM function)
  * @pci_bus: out, PCI bus

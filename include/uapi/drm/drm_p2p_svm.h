@@ -127,11 +127,15 @@ struct drm_p2p_svm_access {
  * @pad: must be zero
  * @pages: out, pages that moved
  *
- * TO_VRAM moves system pages into this GPU's VRAM (evicting older pages of
- * this GPU when it is full); pages already in some GPU's VRAM stay where they
- * are.  TO_RAM moves pages of this GPU's VRAM and of its P2P peers' VRAM back
- * to system memory.  Pages that cannot move (pinned, busy) are skipped and
- * not counted; -ENOSPC if the range is larger than the GPU's SVM VRAM.
+ * TO_VRAM moves the range's pages into this GPU's VRAM (evicting older pages
+ * of this GPU when it is full): system pages are copied in, pages in a P2P
+ * peer's VRAM move VRAM to VRAM, pages in the VRAM of a GPU that is not a
+ * peer come through system memory (for a NO_PEER context, every page in any
+ * GPU's VRAM, this one's included).  Pages already in this GPU's VRAM are
+ * otherwise left alone and not counted.  TO_RAM moves pages of
+ * this GPU's VRAM and of its P2P peers' VRAM back to system memory.  Pages
+ * that cannot move (pinned, busy, file-backed) are skipped and not counted;
+ * -ENOSPC if the range is larger than the GPU's SVM VRAM.
  */
 struct drm_p2p_svm_migrate {
 	__u32 ctx_id;
