@@ -4,7 +4,7 @@ set -u
 kdir=$1 src=$2
 cd "$src" || exit 1
 mapfile -t files < <(
-	find kernel include/uapi -name '*.[ch]' ! -name '*.mod.c' | sort)
+	find kernel include -name '*.[ch]' ! -name '*.mod.c' | sort)
 [ ${#files[@]} -gt 0 ] || { echo "no kernel sources yet"; exit 77; }
 check() {
 	perl "$kdir/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \

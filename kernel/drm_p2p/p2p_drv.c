@@ -23,13 +23,10 @@
 #include <uapi/drm/drm_p2p_drm.h>
 #include <uapi/drm/drm_p2p_svm.h>
 
+#include <qemu_gpu.h>
+
 #include "p2p_drv.h"
 #include "p2p_svm.h"
-
-#define IVSHMEM_VENDOR		0x1af4
-#define IVSHMEM_DEVICE		0x1110
-#define EDU_VENDOR		0x1234
-#define EDU_DEVICE		0x11e8
 
 static unsigned int vram_mb;
 module_param(vram_mb, uint, 0444);
@@ -80,16 +77,9 @@ static const struct drm_driver p2p_drm_driver = {
 /* Function 1 of @pdev's slot if it is the GPU's engine; referenced. */
 static struct pci_dev *p2p_find_engine(struct pci_dev *pdev)
 {
-	struct pci_dev *edu;
-
 	if (PCI_FUNC(pdev->devfn) != 0)
 		return NULL;
-	edu = pci_get_slot(pdev->bus, PCI_DEVFN(PCI_SLOT(pdev->devfn), 1));
-	if (edu && (edu->vendor != EDU_VENDOR || edu->device != EDU_DEVICE)) {
-		pci_dev_put(edu);
-		edu = NULL;
-	}
-	return edu;
+	return qemu_gpu_engine_of(pdev);
 }
 
 static void p2p_provider_release(struct drm_device *drm, void *data)
@@ -221,7 +211,7 @@ static void p2p_pci_remove(struct pci_dev *pdev)
 }
 
 static const struct pci_device_id p2p_pci_ids[] = {
-	{ PCI_DEVICE(IVSHMEM_VENDOR, IVSHMEM_DEVICE) },
+	{ PCI_DEVICE(QEMU_GPU_IVSHMEM_VENDOR, QEMU_GPU_IVSHMEM_DEVICE) },
 	{ }
 };
 MODULE_DEVICE_TABLE(pci, p2p_pci_ids);

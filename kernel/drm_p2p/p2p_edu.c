@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The GPU's DMA engine: QEMU's edu device, function 1 of the GPU's slot.
- *
- * A command moves at most 2048 bytes between a device address and the engine's
- * internal buffer (at 0x40000 in its own address space), and takes 100 ms of virtual
- * time.  The driver polls for completion.
+ * The GPU's DMA engine: QEMU's edu device, function 1 of the GPU's slot (its
+ * registers and commands: include/qemu_gpu.h).  The driver polls for
+ * completion.
  */
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
@@ -16,18 +14,10 @@
 #include <drm/drm_print.h>
 #include <uapi/drm/drm_p2p_drm.h>
 
+#include <qemu_gpu.h>
+
 #include "p2p_drv.h"
 
-#define EDU_IDENT		0x00
-#define EDU_IDENT_MAGIC		0xed
-#define EDU_DMA_SRC		0x80
-#define EDU_DMA_DST		0x88
-#define EDU_DMA_COUNT		0x90
-#define EDU_DMA_CMD		0x98
-#define EDU_CMD_START		BIT(0)
-#define EDU_CMD_TO_RAM		BIT(1)
-#define EDU_BUFFER		0x40000
-#define EDU_TIMEOUT_MS		3000
 #define EDU_BOUNCE_SIZE		PAGE_SIZE
 
 static void p2p_edu_release(struct drm_device *drm, void *data)
@@ -134,23 +124,6 @@ bool p2p_edu_translated(struct p2p_device *p2p)
 }
 EXPORT_SYMBOL_NS_GPL(p2p_edu_translated, DRM_P2P_TEST);
 
-static int edu_cmd(struct p2p_edu *e, u64 src, u64 dst, u32 len, u32 cmd)
-{
-	unsigned long timeout = jiffies + msecs_to_jiffies(EDU_TIMEOUT_MS);
-
-	/* The address registers take 64-bit accesses only (no high half at +4). */
-	writeq(src, e->regs + EDU_DMA_SRC);
-	writeq(dst, e->regs + EDU_DMA_DST);
-	writeq(len, e->regs + EDU_DMA_COUNT);
-	writel(cmd | EDU_CMD_START, e->regs + EDU_DMA_CMD);
-	while (readl(e->regs + EDU_DMA_CMD) & EDU_CMD_START) {
-		if (time_after(jiffies, timeout))
-			return -ETIMEDOUT;
-		usleep_range(10000, 20000);
-	}
-	return 0;
-}
-
 /**
  * p2p_edu_dma - one DMA transfer of the engine at a device address
  * @p2p: the GPU
@@ -171,18 +144,15 @@ int p2p_edu_dma(struct p2p_device *p2p, dma_addr_t addr, void *buf, u32 len, boo
 	struct p2p_edu *e = &p2p->edu;
 	int ret;
 
+	BUILD_BUG_ON(DRM_P2P_PROBE_MAX != EDU_MAX_XFER);
 	if (!len || len > DRM_P2P_PROBE_MAX)
 		return -EINVAL;
 	mutex_lock(&e->lock);
 	if (write) {
 		memcpy(e->bounce, buf, len);
-		ret = edu_cmd(e, e->bounce_dma, EDU_BUFFER, len, 0);
-		if (!ret)
-			ret = edu_cmd(e, EDU_BUFFER, addr, len, EDU_CMD_TO_RAM);
+		ret = edu_dma_write(e->regs, addr, e->bounce_dma, len);
 	} else {
-		ret = edu_cmd(e, addr, EDU_BUFFER, len, 0);
-		if (!ret)
-			ret = edu_cmd(e, EDU_BUFFER, e->bounce_dma, len, EDU_CMD_TO_RAM);
+		ret = edu_dma_read(e->regs, addr, e->bounce_dma, len);
 		if (!ret)
 			memcpy(buf, e->bounce, len);
 	}

@@ -20,22 +20,9 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 
-#define IVSHMEM_VENDOR	0x1af4
-#define IVSHMEM_DEVICE	0x1110
-#define EDU_VENDOR	0x1234
-#define EDU_DEVICE	0x11e8
-#define VRAM_BAR	2
+#include <qemu_gpu.h>
 
-#define EDU_DMA_SRC	0x80
-#define EDU_DMA_DST	0x88
-#define EDU_DMA_COUNT	0x90
-#define EDU_DMA_CMD	0x98
-#define EDU_CMD_START	BIT(0)
-#define EDU_CMD_TO_RAM	BIT(1)
-#define EDU_BUFFER	0x40000
-/* Each command takes 100 ms of virtual time; 4096 bytes abort QEMU 7.2. */
-#define EDU_XFER	2048
-#define EDU_TIMEOUT_MS	3000
+#define EDU_XFER	EDU_MAX_XFER
 
 struct platform_gpu {
 	struct pci_dev *vram;
@@ -55,50 +42,28 @@ static bool platform_find_gpu(unsigned int nth, struct platform_gpu *gpu)
 {
 	struct pci_dev *vram = NULL, *engine;
 
-	while ((vram = pci_get_device(IVSHMEM_VENDOR, IVSHMEM_DEVICE, vram))) {
+	while ((vram = pci_get_device(QEMU_GPU_IVSHMEM_VENDOR, QEMU_GPU_IVSHMEM_DEVICE, vram))) {
 		if (PCI_FUNC(vram->devfn) != 0)
 			continue;
-		engine = pci_get_slot(vram->bus, PCI_DEVFN(PCI_SLOT(vram->devfn), 1));
-		if (engine && engine->vendor == EDU_VENDOR && engine->device == EDU_DEVICE) {
-			if (nth-- == 0) {
-				gpu->vram = vram;
-				gpu->engine = engine;
-				return true;
-			}
+		engine = qemu_gpu_engine_of(vram);
+		if (engine && nth-- == 0) {
+			gpu->vram = vram;
+			gpu->engine = engine;
+			return true;
 		}
 		pci_dev_put(engine);
 	}
 	return false;
 }
 
-static int edu_run(struct kunit *test, void __iomem *regs, u64 src, u64 dst, u32 len,
-		   u32 cmd)
-{
-	unsigned long timeout = jiffies + msecs_to_jiffies(EDU_TIMEOUT_MS);
-
-	writeq(src, regs + EDU_DMA_SRC);
-	writeq(dst, regs + EDU_DMA_DST);
-	writeq(len, regs + EDU_DMA_COUNT);
-	writeq(cmd | EDU_CMD_START, regs + EDU_DMA_CMD);
-	while (readq(regs + EDU_DMA_CMD) & EDU_CMD_START) {
-		if (time_after(jiffies, timeout)) {
-			kunit_err(test, "edu DMA did not complete\n");
-			return -ETIMEDOUT;
-		}
-		msleep(20);
-	}
-	return 0;
-}
-
 /* Read @len bytes at device address @addr through the engine into ctx->buf. */
 static int edu_read(struct kunit *test, struct platform_ctx *ctx, dma_addr_t addr, u32 len)
 {
-	int ret;
+	int ret = edu_dma_read(ctx->edu_regs, addr, ctx->buf_dma, len);
 
-	ret = edu_run(test, ctx->edu_regs, addr, EDU_BUFFER, len, 0);
 	if (ret)
-		return ret;
-	return edu_run(test, ctx->edu_regs, EDU_BUFFER, ctx->buf_dma, len, EDU_CMD_TO_RAM);
+		kunit_err(test, "edu DMA failed: %d\n", ret);
+	return ret;
 }
 
 static void fill_pattern(void __iomem *dst, u32 seed, size_t len)
@@ -146,7 +111,7 @@ static int platform_init(struct kunit *test)
 	ret = pci_enable_device_mem(ctx->gpu[0].vram);
 	if (ret)
 		return ret;
-	ctx->vram_map = pci_iomap_wc(ctx->gpu[0].vram, VRAM_BAR, PAGE_SIZE);
+	ctx->vram_map = pci_iomap_wc(ctx->gpu[0].vram, QEMU_GPU_VRAM_BAR, PAGE_SIZE);
 	if (!ctx->vram_map)
 		return -ENOMEM;
 
@@ -203,7 +168,7 @@ static void platform_engine_reads_peer_vram_at_its_dma_address(struct kunit *tes
 {
 	struct platform_ctx *ctx = platform_require(test);
 	struct pci_dev *engine = ctx->gpu[1].engine;
-	phys_addr_t phys = pci_resource_start(ctx->gpu[0].vram, VRAM_BAR);
+	phys_addr_t phys = pci_resource_start(ctx->gpu[0].vram, QEMU_GPU_VRAM_BAR);
 	dma_addr_t addr;
 
 	fill_pattern(ctx->vram_map, 0x5a5a0001, EDU_XFER);
@@ -231,7 +196,7 @@ static void platform_engine_reads_peer_vram_at_its_dma_address(struct kunit *tes
 static void platform_iommu_refuses_cpu_physical_address(struct kunit *test)
 {
 	struct platform_ctx *ctx = platform_require(test);
-	phys_addr_t phys = pci_resource_start(ctx->gpu[0].vram, VRAM_BAR);
+	phys_addr_t phys = pci_resource_start(ctx->gpu[0].vram, QEMU_GPU_VRAM_BAR);
 	u32 *buf = ctx->buf;
 	size_t i, seen = 0;
 

@@ -11,7 +11,7 @@
 #include <linux/pci.h>
 
 #define PHYR_TEST_MAX_GPUS	4
-#define PHYR_TEST_VRAM_BAR	2
+#define PHYR_TEST_VRAM_BAR	2	/* QEMU_GPU_VRAM_BAR */
 
 struct phyr_test_gpu {
 	struct pci_dev *vram;		/* ivshmem function 0, BAR2 = VRAM */

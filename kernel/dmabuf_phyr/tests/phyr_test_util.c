@@ -10,22 +10,9 @@
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 
+#include <qemu_gpu.h>
+
 #include "phyr_test.h"
-
-#define IVSHMEM_VENDOR	0x1af4
-#define IVSHMEM_DEVICE	0x1110
-#define EDU_VENDOR	0x1234
-#define EDU_DEVICE	0x11e8
-
-#define EDU_DMA_SRC	0x80
-#define EDU_DMA_DST	0x88
-#define EDU_DMA_COUNT	0x90
-#define EDU_DMA_CMD	0x98
-#define EDU_CMD_START	BIT(0)
-#define EDU_CMD_TO_RAM	BIT(1)
-#define EDU_BUFFER	0x40000
-#define EDU_MAX_XFER	2048	/* 4096 bytes abort QEMU 7.2 */
-#define EDU_TIMEOUT_MS	3000
 
 /**
  * phyr_test_find_gpus - the emulated GPUs: ivshmem at function 0, edu at 1
@@ -39,17 +26,16 @@ unsigned int phyr_test_find_gpus(struct phyr_test_gpu *gpu, unsigned int max)
 	struct pci_dev *vram = NULL, *engine;
 	unsigned int n = 0;
 
-	while (n < max && (vram = pci_get_device(IVSHMEM_VENDOR, IVSHMEM_DEVICE, vram))) {
+	while (n < max && (vram = pci_get_device(QEMU_GPU_IVSHMEM_VENDOR,
+						 QEMU_GPU_IVSHMEM_DEVICE, vram))) {
 		if (PCI_FUNC(vram->devfn) != 0)
 			continue;
-		engine = pci_get_slot(vram->bus, PCI_DEVFN(PCI_SLOT(vram->devfn), 1));
-		if (engine && engine->vendor == EDU_VENDOR && engine->device == EDU_DEVICE) {
+		engine = qemu_gpu_engine_of(vram);
+		if (engine) {
 			gpu[n].vram = pci_dev_get(vram);
 			gpu[n].engine = engine;
 			n++;
-			continue;
 		}
-		pci_dev_put(engine);
 	}
 	pci_dev_put(vram);
 	return n;
@@ -184,23 +170,6 @@ err_free:
 	return NULL;
 }
 
-static int phyr_test_edu_run(struct phyr_test_edu *edu, u64 src, u64 dst, u32 len,
-			     u32 cmd)
-{
-	unsigned long timeout = jiffies + msecs_to_jiffies(EDU_TIMEOUT_MS);
-
-	writeq(src, edu->regs + EDU_DMA_SRC);
-	writeq(dst, edu->regs + EDU_DMA_DST);
-	writeq(len, edu->regs + EDU_DMA_COUNT);
-	writeq(cmd | EDU_CMD_START, edu->regs + EDU_DMA_CMD);
-	while (readq(edu->regs + EDU_DMA_CMD) & EDU_CMD_START) {
-		if (time_after(jiffies, timeout))
-			return -ETIMEDOUT;
-		msleep(20);
-	}
-	return 0;
-}
-
 int phyr_test_edu_read(struct phyr_test_edu *edu, dma_addr_t addr, void *out, u32 len)
 {
 	int ret;
@@ -208,9 +177,7 @@ int phyr_test_edu_read(struct phyr_test_edu *edu, dma_addr_t addr, void *out, u3
 	if (!len || len > EDU_MAX_XFER)
 		return -EINVAL;
 	memset(edu->buf, 0, len);
-	ret = phyr_test_edu_run(edu, addr, EDU_BUFFER, len, 0);
-	if (!ret)
-		ret = phyr_test_edu_run(edu, EDU_BUFFER, edu->buf_dma, len, EDU_CMD_TO_RAM);
+	ret = edu_dma_read(edu->regs, addr, edu->buf_dma, len);
 	if (!ret)
 		memcpy(out, edu->buf, len);
 	return ret;
