@@ -6,6 +6,7 @@
  * migrate into VRAM and back on CPU access, and a GPU reaches a page in a
  * peer GPU's VRAM without migrating it when the two share a pagemap owner.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -840,6 +841,106 @@ static void test_mixed(void)
 	free(buf);
 }
 
+/*
+ * One access over two VMAs whose pages sit in system memory, in GPU 0's VRAM
+ * and in the VRAM of each of its P2P peers: GPU 0 reads them all in one
+ * call, each through the right kind of entry.
+ */
+static void test_mixed_peers(void)
+{
+	size_t priv = 4 * MIB, shared = MIB, size = priv + shared, chunk = 64 * 1024;
+	int fds[16], minors[16], nfd = 0, k;
+	uint32_t ctxs[16], own0 = svm_stats(fd0, ctx0).dev_owner;
+	size_t counts[16] = { 0 }, want[18], sys = 0, local = 0, off, i, slot;
+	char *ref = malloc(size), *buf = malloc(size), *p;
+	struct drm_p2p_svm_pte *pt;
+	uint64_t sum;
+
+	/* every peer of GPU 0 */
+	for (k = 1; k < 16 && nfd < 14; k++) {
+		int fd = __drm_open_driver_another(k, DRIVER_ANY);
+		uint32_t id;
+
+		if (fd < 0)
+			break;
+		if (!is_drm_p2p(fd) || dev_minor(fd) == dev_minor(fd0) ||
+		    __svm_create(fd, 0, &id)) {
+			close(fd);
+			continue;
+		}
+		if (svm_stats(fd, id).dev_owner != own0) {
+			svm_destroy(fd, id);
+			close(fd);
+			continue;
+		}
+		fds[nfd] = fd;
+		ctxs[nfd] = id;
+		minors[nfd] = dev_minor(fd);
+		nfd++;
+	}
+	igt_require_f(nfd, "GPU 0 has no P2P peer\n");
+	igt_info("%d peer(s) of GPU 0\n", nfd);
+
+	/* a private VMA, then a shared one right after it */
+	p = map_anon(size, PROT_READ | PROT_WRITE);
+	igt_assert(mmap(p + priv, shared, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == p + priv);
+	pattern(p, size, 30);
+	memcpy(ref, p, size);
+	/* chunk i: RAM, GPU 0, peer 0, peer 1, ... in turn */
+	for (off = 0, slot = 0; off < priv; off += chunk, slot = (slot + 1) % (nfd + 2)) {
+		if (slot == 0)
+			continue;
+		if (slot == 1)
+			igt_assert_eq(svm_migrate(fd0, ctx0, DRM_P2P_SVM_MIGRATE_TO_VRAM,
+						  p + off, chunk), (long)(chunk / PAGE));
+		else
+			igt_assert_eq(svm_migrate(fds[slot - 2], ctxs[slot - 2],
+						  DRM_P2P_SVM_MIGRATE_TO_VRAM, p + off, chunk),
+				      (long)(chunk / PAGE));
+	}
+
+	igt_assert_eq(svm_checksum(fd0, ctx0, p, size, &sum), 0);
+	igt_assert_eq_u64(sum, fnv(ref, size));
+	igt_assert_eq(svm_read(fd0, ctx0, p, size, buf), 0);
+	igt_assert(!memcmp(ref, buf, size));
+
+	pt = svm_query(fd0, ctx0, p, size / PAGE);
+	for (i = 0; i < size / PAGE; i++) {
+		igt_assert(pt[i].flags & DRM_P2P_SVM_PTE_VALID);
+		switch (pte_kind(&pt[i])) {
+		case DRM_P2P_SVM_KIND_SYSTEM:
+			sys++;
+			break;
+		case DRM_P2P_SVM_KIND_LOCAL:
+			local++;
+			break;
+		default:
+			for (k = 0; k < nfd; k++)
+				if (minors[k] == (int)pt[i].peer)
+					counts[k]++;
+		}
+	}
+	free(pt);
+	/* the shared VMA stays in RAM; the private one is dealt out chunk by chunk */
+	memset(want, 0, sizeof(want));
+	want[0] = shared / PAGE;
+	for (off = 0, slot = 0; off < priv; off += chunk, slot = (slot + 1) % (nfd + 2))
+		want[slot] += chunk / PAGE;
+	igt_assert_eq_u64(sys, want[0]);
+	igt_assert_eq_u64(local, want[1]);
+	for (k = 0; k < nfd; k++)
+		igt_assert_eq_u64(counts[k], want[k + 2]);
+	igt_assert(!memcmp(ref, p, size));
+	munmap(p, size);
+	for (k = 0; k < nfd; k++) {
+		svm_destroy(fds[k], ctxs[k]);
+		close(fds[k]);
+	}
+	free(ref);
+	free(buf);
+}
+
 static void test_fork_cow(void)
 {
 	size_t size = MIB;
@@ -1259,6 +1360,28 @@ static void test_tracepoints(void)
 	igt_assert_f(!peers || peer_map, "no p2p_svm_peer_map event\n");
 }
 
+/* Open the primary node of the DRM device bound to PCI device directory @dev. */
+static int open_card_of(const char *dev)
+{
+	char path[PATH_MAX + 16];
+	struct dirent *d;
+	int fd = -1;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "%s/drm", dev);
+	dir = opendir(path);
+	igt_assert_f(dir, "no %s\n", path);
+	while ((d = readdir(dir)) && fd < 0) {
+		if (strncmp(d->d_name, "card", 4))
+			continue;
+		snprintf(path, sizeof(path), "/dev/dri/%s", d->d_name);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+	}
+	closedir(dir);
+	igt_assert_f(fd >= 0, "no card node for %s\n", dev);
+	return fd;
+}
+
 /* GPU 0 goes away (driver unbound) while GPU 1 maps its VRAM. */
 static void test_unbind_peer(void)
 {
@@ -1311,6 +1434,26 @@ static void test_unbind_peer(void)
 	len = write(f, bdf, strlen(bdf));
 	close(f);
 	igt_assert_eq(len, (ssize_t)strlen(bdf));
+
+	/* back: it joins B's owner group again and B maps its VRAM in place */
+	{
+		struct drm_p2p_svm_stats sa, sb = svm_stats(fd1, ctx1);
+		int fa = open_card_of(dev);
+		uint32_t ca = svm_create(fa, 0);
+
+		sa = svm_stats(fa, ca);
+		igt_assert_eq(sa.dev_owner, sb.dev_owner);
+		igt_assert_eq(svm_migrate(fa, ca, DRM_P2P_SVM_MIGRATE_TO_VRAM, p, size), (long)n);
+		igt_assert_eq(svm_read(fd1, ctx1, p, size, buf), 0);
+		igt_assert(!memcmp(ref, buf, size));
+		pb = svm_query(fd1, ctx1, p, n);
+		for (i = 0; i < n; i++)
+			igt_assert_eq(pte_kind(&pb[i]), DRM_P2P_SVM_KIND_PEER);
+		free(pb);
+		igt_assert_eq_u64(svm_stats(fd1, ctx1).bytes_migrated, sb.bytes_migrated);
+		svm_destroy(fa, ca);
+		close(fa);
+	}
 	munmap(p, size);
 	free(ref);
 	free(buf);
@@ -1408,6 +1551,9 @@ igt_main
 		test_migrate_nonpeer_to_vram();
 	igt_subtest("mixed-residency")
 		test_mixed();
+	igt_describe("One access over two VMAs: RAM, local VRAM and every peer's VRAM");
+	igt_subtest("mixed-residency-peers")
+		test_mixed_peers();
 	igt_subtest("fork-cow")
 		test_fork_cow();
 	igt_subtest("fork-migrated")
