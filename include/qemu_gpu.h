@@ -57,7 +57,7 @@ static inline struct pci_dev *qemu_gpu_engine_of(struct pci_dev *vram)
 }
 
 /**
- * edu_dma_cmd() - one edu DMA command, polled to completion
+ * qemu_edu_dma_cmd() - one edu DMA command, polled to completion
  * @regs: the engine's BAR0
  * @src: source: a device address, or EDU_BUFFER with EDU_CMD_TO_RAM
  * @dst: destination: EDU_BUFFER, or a device address with EDU_CMD_TO_RAM
@@ -68,7 +68,7 @@ static inline struct pci_dev *qemu_gpu_engine_of(struct pci_dev *vram)
  *
  * Return: 0, or -ETIMEDOUT when the engine did not finish.
  */
-static inline int edu_dma_cmd(void __iomem *regs, u64 src, u64 dst, u32 len, u32 cmd)
+static inline int qemu_edu_dma_cmd(void __iomem *regs, u64 src, u64 dst, u32 len, u32 cmd)
 {
 	unsigned long timeout = jiffies + msecs_to_jiffies(EDU_TIMEOUT_MS);
 
@@ -85,7 +85,7 @@ static inline int edu_dma_cmd(void __iomem *regs, u64 src, u64 dst, u32 len, u32
 }
 
 /**
- * edu_dma_read() - the engine reads device memory into a bounce buffer
+ * qemu_edu_dma_read() - the engine reads device memory into a bounce buffer
  * @regs: the engine's BAR0
  * @addr: device address to read, as this engine must use it
  * @bounce: device address of a buffer the engine writes to (coherent memory)
@@ -93,20 +93,20 @@ static inline int edu_dma_cmd(void __iomem *regs, u64 src, u64 dst, u32 len, u32
  *
  * Return: 0, -EINVAL for a bad length, -ETIMEDOUT.
  */
-static inline int edu_dma_read(void __iomem *regs, u64 addr, u64 bounce, u32 len)
+static inline int qemu_edu_dma_read(void __iomem *regs, u64 addr, u64 bounce, u32 len)
 {
 	int ret;
 
 	if (!len || len > EDU_MAX_XFER)
 		return -EINVAL;
-	ret = edu_dma_cmd(regs, addr, EDU_BUFFER, len, 0);
+	ret = qemu_edu_dma_cmd(regs, addr, EDU_BUFFER, len, 0);
 	if (!ret)
-		ret = edu_dma_cmd(regs, EDU_BUFFER, bounce, len, EDU_CMD_TO_RAM);
+		ret = qemu_edu_dma_cmd(regs, EDU_BUFFER, bounce, len, EDU_CMD_TO_RAM);
 	return ret;
 }
 
 /**
- * edu_dma_write() - the engine writes a bounce buffer to device memory
+ * qemu_edu_dma_write() - the engine writes a bounce buffer to device memory
  * @regs: the engine's BAR0
  * @addr: device address to write, as this engine must use it
  * @bounce: device address of the buffer holding the data
@@ -114,15 +114,15 @@ static inline int edu_dma_read(void __iomem *regs, u64 addr, u64 bounce, u32 len
  *
  * Return: 0, -EINVAL for a bad length, -ETIMEDOUT.
  */
-static inline int edu_dma_write(void __iomem *regs, u64 addr, u64 bounce, u32 len)
+static inline int qemu_edu_dma_write(void __iomem *regs, u64 addr, u64 bounce, u32 len)
 {
 	int ret;
 
 	if (!len || len > EDU_MAX_XFER)
 		return -EINVAL;
-	ret = edu_dma_cmd(regs, bounce, EDU_BUFFER, len, 0);
+	ret = qemu_edu_dma_cmd(regs, bounce, EDU_BUFFER, len, 0);
 	if (!ret)
-		ret = edu_dma_cmd(regs, EDU_BUFFER, addr, len, EDU_CMD_TO_RAM);
+		ret = qemu_edu_dma_cmd(regs, EDU_BUFFER, addr, len, EDU_CMD_TO_RAM);
 	return ret;
 }
 

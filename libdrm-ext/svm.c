@@ -186,12 +186,12 @@ drm_public int drm_p2p_svm_query(struct drm_p2p_device *dev, uint32_t ctx_id, co
 				 uint32_t npages, struct drm_p2p_svm_entry *entries)
 {
 	struct drm_p2p_svm_pte *ptes;
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);	/* SVM works in CPU pages */
+	long page = sysconf(_SC_PAGESIZE);	/* SVM works in CPU pages */
 	struct drm_p2p_svm_query arg;
 	uint32_t done = 0, i, n;
 	int ret = 0;
 
-	if (!dev || !ctx_id || !addr || !npages || !entries)
+	if (!dev || !ctx_id || !addr || !npages || !entries || page <= 0)
 		return -EINVAL;
 	ptes = calloc(npages < SVM_QUERY_CHUNK ? npages : SVM_QUERY_CHUNK, sizeof(*ptes));
 	if (!ptes)
@@ -201,7 +201,7 @@ drm_public int drm_p2p_svm_query(struct drm_p2p_device *dev, uint32_t ctx_id, co
 		memset(&arg, 0, sizeof(arg));
 		arg.ctx_id = ctx_id;
 		arg.npages = n;
-		arg.addr = (uintptr_t)addr + (uint64_t)done * page;
+		arg.addr = (uintptr_t)addr + (uint64_t)done * (uint64_t)page;
 		arg.ptes = (uintptr_t)ptes;
 		ret = p2p_ioctl(dev->fd, DRM_IOCTL_P2P_SVM_QUERY, &arg);
 		if (ret)

@@ -150,9 +150,9 @@ int p2p_edu_dma(struct p2p_device *p2p, dma_addr_t addr, void *buf, u32 len, boo
 	mutex_lock(&e->lock);
 	if (write) {
 		memcpy(e->bounce, buf, len);
-		ret = edu_dma_write(e->regs, addr, e->bounce_dma, len);
+		ret = qemu_edu_dma_write(e->regs, addr, e->bounce_dma, len);
 	} else {
-		ret = edu_dma_read(e->regs, addr, e->bounce_dma, len);
+		ret = qemu_edu_dma_read(e->regs, addr, e->bounce_dma, len);
 		if (!ret)
 			memcpy(buf, e->bounce, len);
 	}

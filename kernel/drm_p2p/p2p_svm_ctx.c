@@ -385,60 +385,6 @@ out:
 }
 
 /**
- * p2p_svm_ctx_pull() - bring back to system memory the pages of a range that
- * sit in VRAM the context cannot map in place
- * @ctx: the context
- * @start: first address (page aligned)
- * @end: end address (page aligned)
- *
- * hmm_range_fault() with the context's owner, for its side effect only:
- * device-private pages of GPUs outside the context's owner group are
- * migrated to RAM by their GPU's migrate_to_ram (missing pages are faulted
- * in like a CPU read would).  Nothing enters the GPU page table.
- *
- * Return: 0 or a negative errno.
- */
-int p2p_svm_ctx_pull(struct p2p_svm_ctx *ctx, unsigned long start,
-		     unsigned long end)
-{
-	unsigned long hard = jiffies + msecs_to_jiffies(P2P_SVM_FAULT_HARD_MS);
-	unsigned long *pfns, addr, next, idle;
-	int ret = 0;
-
-	if (!mmget_not_zero(ctx->mm))
-		return -ESRCH;
-	pfns = kmalloc_array(P2P_SVM_RANGE_PAGES, sizeof(*pfns), GFP_KERNEL);
-	if (!pfns) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	for (addr = start; addr < end && !ret; addr = next) {
-		struct hmm_range range = {
-			.hmm_pfns = pfns,
-			.default_flags = HMM_PFN_REQ_FAULT,
-			.dev_private_owner = ctx->owner,
-		};
-		struct p2p_svm_range *r;
-
-		next = min(end, (addr | (P2P_SVM_RANGE_SIZE - 1)) + 1);
-		r = p2p_svm_range_get(ctx, addr);
-		if (IS_ERR(r)) {
-			ret = PTR_ERR(r);
-			break;
-		}
-		range.notifier = &r->notifier;
-		range.start = addr;
-		range.end = next;
-		idle = jiffies + msecs_to_jiffies(P2P_SVM_FAULT_IDLE_MS);
-		ret = p2p_svm_hmm_fault(ctx, &range, &idle, hard);
-	}
-	kfree(pfns);
-out:
-	mmput(ctx->mm);
-	return ret;
-}
-
-/**
  * p2p_svm_ctx_create() - mirror the calling process for a GPU
  * @sdev: the GPU
  * @file: the DRM file the context belongs to

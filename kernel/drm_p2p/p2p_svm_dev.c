@@ -156,20 +156,17 @@ u32 p2p_svm_dev_minor(unsigned int index)
 }
 
 /**
- * p2p_svm_vram_in_use() - do other GPUs hold pages in their SVM VRAM?
- * @except: a GPU not to look at, or NULL
- * @owner: a pagemap owner
- * @matching: look at the GPUs whose pagemap owner is @owner (else at the
- *	others)
+ * p2p_svm_peers_hold_vram() - do a GPU's P2P peers have SVM pages in use?
+ * @sdev: the GPU
  *
- * A hint that lets migration skip a pass over a range in which no page can
- * qualify; the answer may be stale by the time it is used.
+ * A hint that lets migration skip a pass in which no page can qualify; the
+ * answer may be stale by the time it is used.
  *
- * Return: true if one of those GPUs has SVM VRAM pages in use.
+ * Return: true if another GPU of @sdev's owner group has pages in use.
  */
-bool p2p_svm_vram_in_use(struct p2p_svm_device *except, void *owner,
-			 bool matching)
+bool p2p_svm_peers_hold_vram(struct p2p_svm_device *sdev)
 {
+	void *owner = sdev->pagemap.owner;
 	bool found = false;
 	unsigned int i;
 
@@ -177,15 +174,41 @@ bool p2p_svm_vram_in_use(struct p2p_svm_device *except, void *owner,
 	for (i = 0; i < P2P_SVM_MAX_DEVS && !found; i++) {
 		struct p2p_svm_device *s = rcu_dereference(p2p_svm_devs[i]);
 
-		if (!s || s == except)
-			continue;
-		if (matching ? s->pagemap.owner != owner : s->pagemap.owner == owner)
-			continue;
-		/* unlocked: a hint, a stale count is fine */
-		found = data_race(READ_ONCE(s->used)) != 0;
+		/* unlocked read of the count: a hint */
+		found = s && s != sdev && s->pagemap.owner == owner && READ_ONCE(s->used);
 	}
 	rcu_read_unlock();
 	return found;
+}
+
+/**
+ * p2p_svm_foreign_owners() - pagemap owners, other than one, that have pages
+ * @owner: the owner to leave out
+ * @owners: receives up to @max distinct owners
+ * @max: size of @owners
+ *
+ * The owners are only compared with pgmap->owner by the migration core,
+ * never dereferenced, so a group that goes away meanwhile does no harm.
+ *
+ * Return: the number of owners written.
+ */
+unsigned int p2p_svm_foreign_owners(void *owner, void **owners, unsigned int max)
+{
+	unsigned int i, k, n = 0;
+
+	rcu_read_lock();
+	for (i = 0; i < P2P_SVM_MAX_DEVS && n < max; i++) {
+		struct p2p_svm_device *s = rcu_dereference(p2p_svm_devs[i]);
+
+		if (!s || s->pagemap.owner == owner || !READ_ONCE(s->used))
+			continue;
+		for (k = 0; k < n && owners[k] != s->pagemap.owner; k++)
+			;
+		if (k == n)
+			owners[n++] = s->pagemap.owner;
+	}
+	rcu_read_unlock();
+	return n;
 }
 
 /**

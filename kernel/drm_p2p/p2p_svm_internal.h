@@ -156,8 +156,8 @@ struct page *p2p_svm_vram_alloc(struct p2p_svm_device *sdev);
 unsigned long p2p_svm_vram_free_pages(struct p2p_svm_device *sdev);
 u32 p2p_svm_group_id(struct p2p_svm_device *sdev);
 u32 p2p_svm_dev_minor(unsigned int index);
-bool p2p_svm_vram_in_use(struct p2p_svm_device *except, void *owner,
-			 bool matching);
+bool p2p_svm_peers_hold_vram(struct p2p_svm_device *sdev);
+unsigned int p2p_svm_foreign_owners(void *owner, void **owners, unsigned int max);
 void __iomem *p2p_svm_phys_to_vram(phys_addr_t phys, size_t len);
 
 static inline unsigned long p2p_svm_vram_index(struct p2p_svm_device *sdev,
@@ -184,8 +184,6 @@ void p2p_svm_ctx_kill(struct p2p_svm_ctx *ctx);
 void p2p_svm_ctx_drop_peer(struct p2p_svm_ctx *ctx, unsigned int index);
 int p2p_svm_ctx_fault(struct p2p_svm_ctx *ctx, unsigned long start,
 		      unsigned long end, bool write, u64 *faults, u64 *pages);
-int p2p_svm_ctx_pull(struct p2p_svm_ctx *ctx, unsigned long start,
-		     unsigned long end);
 struct p2p_svm_range *p2p_svm_range_find(struct p2p_svm_ctx *ctx,
 					 unsigned long addr);
 

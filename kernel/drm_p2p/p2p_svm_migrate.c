@@ -7,25 +7,29 @@
  * device-private struct page replaces it in the CPU page table.  Pages in a
  * P2P peer's VRAM move straight from VRAM to VRAM, copied by this GPU's
  * engine through its window onto the peer; pages in the VRAM of a GPU it
- * cannot reach come back to RAM first (that GPU's migrate_to_ram).  Back: by
+ * cannot reach come back to RAM first (selected with that GPU's owner).  Back: by
  * ioctl for a range, by a CPU fault (migrate_to_ram, which takes the
  * faulting GPU's pages of the surrounding 2 MiB along), or by eviction of a
  * window of VRAM pages when the slice is full (migrate_device_range(), no
  * VMA needed).  Copies to RAM are done by the engine of the GPU owning the
  * VRAM page.
  */
+#include <linux/delay.h>
 #include <linux/migrate.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
+#include <drm/drm_device.h>
 #include <uapi/drm/drm_p2p_svm.h>
 
 #include "p2p_svm_internal.h"
 #include "p2p_svm_trace.h"
 
 #define P2P_SVM_MIGRATE_PAGES	512UL
+/* how long a departing GPU keeps trying to empty its VRAM */
+#define P2P_SVM_EVICT_ALL_MS	10000
 
 struct p2p_svm_migrate_buf {
 	unsigned long *src;
@@ -158,7 +162,10 @@ static unsigned long p2p_svm_to_vram_batch(struct p2p_svm_ctx *ctx,
 /*
  * Pages of peers' VRAM move into ours without touching system memory: our
  * engine copies each through its window onto the peer's slice.  Our own
- * pages, collected too (they share the owner), stay.
+ * pages, collected too (they share the owner), stay.  The copy holds the
+ * context's lock: a departing peer clears our window and then takes that
+ * lock (p2p_svm_ctx_drop_peer()) before it unmaps the window, so a copy
+ * either sees the window gone or finishes before it is unmapped.
  */
 static unsigned long p2p_svm_peer_to_vram_batch(struct p2p_svm_ctx *ctx,
 						struct migrate_vma *args,
@@ -166,6 +173,7 @@ static unsigned long p2p_svm_peer_to_vram_batch(struct p2p_svm_ctx *ctx,
 {
 	struct p2p_svm_device *sdev = ctx->sdev;
 	unsigned long i, moved;
+	int ret;
 
 	for (i = 0; i < args->npages; i++) {
 		struct page *spage = migrate_pfn_to_page(m->src[i]);
@@ -181,7 +189,10 @@ static unsigned long p2p_svm_peer_to_vram_batch(struct p2p_svm_ctx *ctx,
 		dpage = p2p_svm_vram_alloc(sdev);
 		if (!dpage)
 			continue;
-		if (p2p_svm_copy_page(sdev, dpage, spage, m->tmp)) {
+		mutex_lock(&ctx->lock);
+		ret = ctx->dead ? -ENODEV : p2p_svm_copy_page(sdev, dpage, spage, m->tmp);
+		mutex_unlock(&ctx->lock);
+		if (ret) {
 			p2p_svm_drop_dpage(dpage);
 			continue;
 		}
@@ -260,26 +271,40 @@ out_put:
 	return ret ? ret : (long)moved;
 }
 
+/* Count a migration pass into the context's statistics. */
+static void p2p_svm_account(struct p2p_svm_ctx *ctx, long moved, atomic64_t *pages)
+{
+	if (moved <= 0)
+		return;
+	if (pages)
+		atomic64_add(moved, pages);
+	atomic64_add((u64)moved << PAGE_SHIFT, &ctx->bytes_migrated);
+}
+
 /**
  * p2p_svm_migrate_to_vram() - move a range's pages into the GPU's VRAM
  * @ctx: the context (of the calling process)
  * @start: page aligned start
  * @end: page aligned end
  *
- * System pages are copied in.  Pages in the VRAM of a P2P peer move VRAM to
- * VRAM; pages in the VRAM of a GPU this context cannot map in place (not a
- * peer, or any GPU for a NO_PEER context) come back through system memory.
+ * Pages in the VRAM of GPUs this context cannot map in place (outside its
+ * owner group; for a NO_PEER context, every GPU) are first moved back to
+ * system memory, each group's pages selected with that group's owner and
+ * copied by their own GPU's engine.  Then system pages are copied in, and
+ * pages of P2P peers move VRAM to VRAM.
  *
- * Return: pages moved, or -ENOSPC if the range exceeds the GPU's SVM VRAM,
- * -EFAULT for a hole in the range, -ESRCH if the process is exiting.
+ * Return: pages moved into this GPU's VRAM, or -ENOSPC if the range exceeds
+ * the GPU's SVM VRAM, -EFAULT for a hole in the range, -ESRCH if the process
+ * is exiting.
  */
 long p2p_svm_migrate_to_vram(struct p2p_svm_ctx *ctx, unsigned long start,
 			     unsigned long end)
 {
 	struct p2p_svm_device *sdev = ctx->sdev;
 	unsigned long npages = (end - start) >> PAGE_SHIFT, free;
-	long moved, peer = 0;
-	int ret;
+	void *owners[P2P_SVM_MAX_DEVS];
+	unsigned int i, nowners;
+	long moved, ret;
 
 	if (npages > sdev->npages)
 		return -ENOSPC;
@@ -287,10 +312,14 @@ long p2p_svm_migrate_to_vram(struct p2p_svm_ctx *ctx, unsigned long start,
 	if (free < npages)
 		p2p_svm_evict(sdev, npages - free, false);
 
-	if (p2p_svm_vram_in_use(NULL, ctx->owner, false)) {
-		ret = p2p_svm_ctx_pull(ctx, start, end);
-		if (ret == -EINTR || ret == -ESRCH || ret == -ENOMEM)
+	nowners = p2p_svm_foreign_owners(ctx->owner, owners, ARRAY_SIZE(owners));
+	for (i = 0; i < nowners; i++) {
+		ret = p2p_svm_migrate_range(ctx, start, end,
+					    MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
+					    owners[i], p2p_svm_to_ram_batch);
+		if (ret < 0)
 			return ret;
+		p2p_svm_account(ctx, ret, NULL);
 	}
 
 	/*
@@ -299,18 +328,20 @@ long p2p_svm_migrate_to_vram(struct p2p_svm_ctx *ctx, unsigned long start,
 	 */
 	moved = p2p_svm_migrate_range(ctx, start, end, MIGRATE_VMA_SELECT_SYSTEM,
 				      ctx, p2p_svm_to_vram_batch);
-	if (moved >= 0 && !(ctx->flags & DRM_P2P_SVM_CTX_NO_PEER) &&
-	    p2p_svm_vram_in_use(sdev, sdev->pagemap.owner, true)) {
+	if (moved < 0)
+		return moved;
+	p2p_svm_account(ctx, moved, &ctx->pages_to_vram);
+
+	if (!(ctx->flags & DRM_P2P_SVM_CTX_NO_PEER) && p2p_svm_peers_hold_vram(sdev)) {
 		/* the group's pages; migrate_vma_setup() needs the group as owner */
-		peer = p2p_svm_migrate_range(ctx, start, end,
-					     MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
-					     sdev->pagemap.owner,
-					     p2p_svm_peer_to_vram_batch);
-		moved = peer < 0 ? peer : moved + peer;
-	}
-	if (moved > 0) {
-		atomic64_add(moved, &ctx->pages_to_vram);
-		atomic64_add((u64)moved << PAGE_SHIFT, &ctx->bytes_migrated);
+		ret = p2p_svm_migrate_range(ctx, start, end,
+					    MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
+					    sdev->pagemap.owner,
+					    p2p_svm_peer_to_vram_batch);
+		if (ret < 0)
+			return ret;
+		p2p_svm_account(ctx, ret, &ctx->pages_to_vram);
+		moved += ret;
 	}
 	return moved;
 }
@@ -334,10 +365,7 @@ long p2p_svm_migrate_to_ram(struct p2p_svm_ctx *ctx, unsigned long start,
 	moved = p2p_svm_migrate_range(ctx, start, end,
 				      MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
 				      ctx->sdev->pagemap.owner, p2p_svm_to_ram_batch);
-	if (moved > 0) {
-		atomic64_add(moved, &ctx->pages_to_ram);
-		atomic64_add((u64)moved << PAGE_SHIFT, &ctx->bytes_migrated);
-	}
+	p2p_svm_account(ctx, moved, &ctx->pages_to_ram);
 	return moved;
 }
 
@@ -355,25 +383,37 @@ long p2p_svm_migrate_to_ram(struct p2p_svm_ctx *ctx, unsigned long start,
 unsigned long p2p_svm_evict(struct p2p_svm_device *sdev, unsigned long want,
 			    bool all)
 {
-	struct p2p_svm_migrate_buf m;
+	unsigned long deadline = jiffies + msecs_to_jiffies(P2P_SVM_EVICT_ALL_MS);
 	unsigned long scanned = 0, evicted = 0, limit = sdev->npages;
+	struct p2p_svm_migrate_buf m;
 
 	if (p2p_svm_mbuf_init(&m))
 		return 0;
 	mutex_lock(&sdev->evict_lock);
-	if (all) {
+	if (all)
 		sdev->evict_hand = 0;
-		limit = 3 * sdev->npages;	/* retry busy pages twice */
-	}
-	while (scanned < limit &&
-	       (all ? p2p_svm_vram_free_pages(sdev) < sdev->npages : evicted < want)) {
+	while (all ? p2p_svm_vram_free_pages(sdev) < sdev->npages :
+		     scanned < limit && evicted < want) {
+		/*
+		 * Everything must go before memunmap_pages(), which waits for
+		 * the last page: pages someone holds locked right now (a
+		 * migration in flight) are taken on a later pass.
+		 */
+		if (all && scanned && !(scanned % sdev->npages)) {
+			if (time_after(jiffies, deadline)) {
+				dev_err(sdev->drm->dev, "SVM: %lu VRAM pages still busy\n",
+					sdev->npages - p2p_svm_vram_free_pages(sdev));
+				break;
+			}
+			msleep(20);
+		}
 		unsigned long base = sdev->evict_hand;
 		unsigned long n = min(P2P_SVM_MIGRATE_PAGES, sdev->npages - base);
 		unsigned long moved;
 
 		memset(m.src, 0, n * sizeof(*m.src));
 		migrate_device_range(m.src, sdev->first_pfn + base, n);
-		p2p_svm_to_ram_copy(&m, n, NULL, 0, sdev);
+		p2p_svm_to_ram_copy(&m, n, NULL, 0, NULL);
 		migrate_device_pages(m.src, m.dst, n);
 		moved = p2p_svm_count_moved(m.src, m.dst, n);
 		evicted += moved;
@@ -396,25 +436,29 @@ unsigned long p2p_svm_evict(struct p2p_svm_device *sdev, unsigned long want,
  *
  * The GPU's other pages in the same 2 MiB of the VMA come along: a CPU
  * touching one page of a buffer is about to touch its neighbours, and one
- * batch costs much less than one fault per page.
+ * batch costs much less than one fault per page.  Peers' pages in that
+ * window, collected too (same owner), stay where they are.
  *
- * Return: 0 (the fault is retried), VM_FAULT_OOM or VM_FAULT_SIGBUS.
+ * Return: 0 (the fault is retried), VM_FAULT_OOM, or VM_FAULT_SIGBUS when
+ * the faulting page could not be copied (no system page, engine error).
  */
 vm_fault_t p2p_svm_migrate_to_ram_fault(struct vm_fault *vmf)
 {
 	struct p2p_svm_device *sdev = p2p_svm_dev_of_page(vmf->page);
-	unsigned long win = ALIGN_DOWN(vmf->address, P2P_SVM_MIGRATE_PAGES << PAGE_SHIFT);
+	unsigned long win = ALIGN_DOWN(vmf->address, P2P_SVM_RANGE_SIZE);
 	struct p2p_svm_migrate_buf m;
 	struct migrate_vma args = {
 		.vma = vmf->vma,
 		.start = max(win, vmf->vma->vm_start),
-		.end = min(win + (P2P_SVM_MIGRATE_PAGES << PAGE_SHIFT), vmf->vma->vm_end),
+		.end = min(win + P2P_SVM_RANGE_SIZE, vmf->vma->vm_end),
 		.pgmap_owner = sdev->pagemap.owner,
 		.flags = MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
 		.fault_page = vmf->page,
 	};
-	unsigned long moved;
+	unsigned long moved, fi;
+	vm_fault_t ret = 0;
 
+	BUILD_BUG_ON(P2P_SVM_RANGE_PAGES > P2P_SVM_MIGRATE_PAGES);
 	if (p2p_svm_mbuf_init(&m))
 		return VM_FAULT_OOM;
 	args.src = m.src;
@@ -424,11 +468,15 @@ vm_fault_t p2p_svm_migrate_to_ram_fault(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 	}
 	p2p_svm_to_ram_copy(&m, args.npages, args.vma, args.start, sdev);
+	/* the faulting page was collected but could not be copied: fail it */
+	fi = ((vmf->address & PAGE_MASK) - args.start) >> PAGE_SHIFT;
+	if ((m.src[fi] & MIGRATE_PFN_MIGRATE) && !m.dst[fi])
+		ret = VM_FAULT_SIGBUS;
 	migrate_vma_pages(&args);
 	moved = p2p_svm_count_moved(m.src, m.dst, args.npages);
 	atomic64_add(moved, &sdev->cpu_faults);
 	migrate_vma_finalize(&args);
 	trace_p2p_svm_migrate(sdev->index, "cpu_fault", args.start, args.npages, moved);
 	p2p_svm_mbuf_fini(&m);
-	return 0;
+	return ret;
 }

@@ -59,7 +59,7 @@ static bool platform_find_gpu(unsigned int nth, struct platform_gpu *gpu)
 /* Read @len bytes at device address @addr through the engine into ctx->buf. */
 static int edu_read(struct kunit *test, struct platform_ctx *ctx, dma_addr_t addr, u32 len)
 {
-	int ret = edu_dma_read(ctx->edu_regs, addr, ctx->buf_dma, len);
+	int ret = qemu_edu_dma_read(ctx->edu_regs, addr, ctx->buf_dma, len);
 
 	if (ret)
 		kunit_err(test, "edu DMA failed: %d\n", ret);

@@ -10,7 +10,7 @@ static const char svm_usage[] =
 	"usage: p2pctl [--json] svm --owner GPU --reader GPU [--size SIZE]\n"
 	"                           [--pattern 0xPPPPPPPP] [--no-peer]\n"
 	"Shared virtual memory across two GPUs, in this process's address space:\n"
-	"fill SIZE bytes (default 1M, a multiple of 4 KiB) of anonymous memory with\n"
+	"fill SIZE bytes (default 1M, whole CPU pages) of anonymous memory with\n"
 	"the 32-bit pattern (default 0x5eed600d), migrate them into the VRAM of GPU\n"
 	"--owner, then checksum them with GPU --reader's engine.  When the two GPUs\n"
 	"are P2P peers (one pagemap owner group) the reader maps the owner's VRAM\n"
@@ -43,9 +43,8 @@ int cmd_svm(int argc, char **argv)
 			args.reader = optarg;
 			break;
 		case 's':
-			if (parse_size(optarg, &args.size) || args.size % 4096) {
-				fprintf(stderr, "p2pctl svm: bad size '%s' (a multiple of 4 KiB)\n",
-					optarg);
+			if (parse_size(optarg, &args.size)) {
+				fprintf(stderr, "p2pctl svm: bad size '%s'\n", optarg);
 				return EXIT_USAGE;
 			}
 			break;

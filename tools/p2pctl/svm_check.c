@@ -26,7 +26,7 @@ struct svm_gpu {
 };
 
 struct svm_result {
-	uint64_t npages, moved_in, expected, checksum;
+	uint64_t page, npages, moved_in, expected, checksum;
 	struct drm_p2p_svm_faults faults;
 	double ms;
 	uint64_t kinds[3], other_owner;	/* reader entries by kind */
@@ -48,7 +48,8 @@ static int svm_gpu_open(struct svm_gpu *g, const char *spec, uint32_t flags)
 	drm_p2p_format_pci_addr(&g->desc.pci, g->bdf, sizeof(g->bdf));
 	card = strrchr(g->desc.primary_node, '/');
 	g->card = card ? card + 1 : "?";
-	g->minor = card ? strtoul(card + 5, NULL, 10) : 0;
+	if (!card || sscanf(card, "/card%u", &g->minor) != 1)
+		g->minor = UINT32_MAX;	/* matches no entry */
 	return drm_p2p_svm_create(g->dev, flags, &g->ctx);
 }
 
@@ -90,7 +91,7 @@ static int svm_inspect(struct svm_gpu *owner, struct svm_gpu *reader, void *mem,
 			r->other_owner++;
 	}
 	/* the owner's own view: local entries are pages still in its VRAM */
-	ret = drm_p2p_svm_prefetch(owner->dev, owner->ctx, mem, r->npages * 4096, NULL);
+	ret = drm_p2p_svm_prefetch(owner->dev, owner->ctx, mem, r->npages * r->page, NULL);
 	if (!ret)
 		ret = drm_p2p_svm_query(owner->dev, owner->ctx, mem, r->npages, e);
 	if (ret)
@@ -162,12 +163,19 @@ int svm_run(const struct svm_args *a)
 {
 	struct svm_gpu owner = { .role = "owner" }, reader = { .role = "reader" };
 	const char *step = "open the GPUs and create SVM contexts";
-	struct svm_result r = { .npages = a->size / 4096 };
+	struct svm_result r = { .page = (uint64_t)sysconf(_SC_PAGESIZE) };
 	void *mem = MAP_FAILED;
 	bool same_gpu = false;
 	int64_t moved;
 	int ret;
 
+	/* SVM works in CPU pages; the page table is read in one query */
+	if (a->size % r.page || a->size / r.page > UINT32_MAX) {
+		fprintf(stderr, "p2pctl svm: the size must be a multiple of %llu bytes, at most %llu pages\n",
+			(unsigned long long)r.page, (unsigned long long)UINT32_MAX);
+		return EXIT_USAGE;
+	}
+	r.npages = a->size / r.page;
 	ret = svm_gpu_open(&owner, a->owner, 0);
 	if (!ret)
 		ret = svm_gpu_open(&reader, a->reader,
@@ -224,7 +232,7 @@ int svm_run(const struct svm_args *a)
 		goto out;
 	/* what moved: the owner's migrate_to_ram on the reader's faults, and any
 	 * migration the reader's context made itself */
-	r.bytes_copied = (owner.after.dev_cpu_faults - owner.before.dev_cpu_faults) * 4096 +
+	r.bytes_copied = (owner.after.dev_cpu_faults - owner.before.dev_cpu_faults) * r.page +
 			 reader.after.bytes_migrated - reader.before.bytes_migrated;
 	r.peers = !a->no_peer && owner.after.dev_owner == reader.after.dev_owner;
 

@@ -177,7 +177,7 @@ int phyr_test_edu_read(struct phyr_test_edu *edu, dma_addr_t addr, void *out, u3
 	if (!len || len > EDU_MAX_XFER)
 		return -EINVAL;
 	memset(edu->buf, 0, len);
-	ret = edu_dma_read(edu->regs, addr, edu->buf_dma, len);
+	ret = qemu_edu_dma_read(edu->regs, addr, edu->buf_dma, len);
 	if (!ret)
 		memcpy(out, edu->buf, len);
 	return ret;
