@@ -236,6 +236,56 @@ igt_main
 		munmap(p, bench_size);
 	}
 
+	igt_describe("B takes the range from A's VRAM into its own: VRAM to VRAM vs through RAM");
+	igt_subtest("vram-to-vram") {
+		struct drm_p2p_svm_stats sb = stats(fb, cb), b0, b1;
+		uint64_t direct_ns, via_ns, direct_copied, via_copied, expect, sum = 0;
+		size_t size = bench_size, i;
+		uint32_t *p;
+
+		igt_require(sb.dev_vram_pages * PAGE >= size);
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		igt_assert(p != MAP_FAILED);
+		for (i = 0; i < size / 4; i++)
+			p[i] = i * 40503u;
+		expect = fnv(p, size);
+
+		/* peers: B's engine copies each page from A's VRAM straight into B's */
+		into_a(fa, ca, p, size);
+		b0 = stats(fb, cb);
+		direct_ns = now_ns();
+		igt_assert_eq(migrate(fb, cb, DRM_P2P_SVM_MIGRATE_TO_VRAM, p, size), size / PAGE);
+		direct_ns = now_ns() - direct_ns;
+		b1 = stats(fb, cb);
+		direct_copied = b1.bytes_migrated - b0.bytes_migrated;
+		timed(fb, cb, DRM_P2P_SVM_OP_CHECKSUM, p, size, &sum);
+		igt_assert_eq_u64(sum, expect);
+
+		/* a NO_PEER context: A's engine copies to RAM, then B's into its VRAM */
+		into_a(fa, ca, p, size);
+		b0 = stats(fbn, cbn);
+		via_ns = now_ns();
+		igt_assert_eq(migrate(fbn, cbn, DRM_P2P_SVM_MIGRATE_TO_VRAM, p, size), size / PAGE);
+		via_ns = now_ns() - via_ns;
+		b1 = stats(fbn, cbn);
+		via_copied = b1.bytes_migrated - b0.bytes_migrated;
+		sum = 0;
+		timed(fbn, cbn, DRM_P2P_SVM_OP_CHECKSUM, p, size, &sum);
+		igt_assert_eq_u64(sum, expect);
+
+		igt_info("VRAM to VRAM  %zu MiB in %10.3f ms (%llu bytes copied)\n", size / MIB,
+			 direct_ns / 1e6, (unsigned long long)direct_copied);
+		igt_info("through RAM   %zu MiB in %10.3f ms (%llu bytes copied)\n", size / MIB,
+			 via_ns / 1e6, (unsigned long long)via_copied);
+		igt_info("through RAM / VRAM to VRAM: %.1fx the time, %.1fx the bytes\n",
+			 (double)via_ns / direct_ns, (double)via_copied / direct_copied);
+		igt_assert_eq_u64(direct_copied, size);
+		igt_assert_eq_u64(via_copied, 2 * size);
+		for (i = 0; i < size / 4; i += 1024)
+			igt_assert_eq_u32(p[i], (uint32_t)(i * 40503u));
+		munmap(p, size);
+	}
+
 	igt_fixture {
 		close(fbn);
 		close(fb);

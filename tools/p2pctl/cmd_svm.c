@@ -17,7 +17,9 @@ static const char svm_usage[] =
 	"and nothing moves; otherwise, or with --no-peer, the pages migrate back to\n"
 	"system memory first.  Prints where the pages are afterwards, the reader's\n"
 	"page table entries (kind, path, DMA address as root) and the bytes copied.\n"
-	"Fails if the checksum is wrong, or if pages moved between peers.\n";
+	"Fails if the checksum is wrong, or if pages moved between peers.  The bytes\n"
+	"copied come from GPU-wide counters: other users of the GPUs at the same\n"
+	"time show up in them too.\n";
 
 int cmd_svm(int argc, char **argv)
 {
