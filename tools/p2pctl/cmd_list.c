@@ -10,8 +10,10 @@
 static const char list_usage[] =
 	"usage: p2pctl [--json] list\n"
 	"List the drm_p2p GPUs in index order: PCI address of the VRAM function,\n"
-	"render node, VRAM size and use (from the driver), the engine function and\n"
-	"the IOMMU groups of both functions ('-' without an IOMMU).\n";
+	"render node, VRAM size and use (from the driver; the use includes the slice\n"
+	"given to shared virtual memory), the engine function, the IOMMU groups of\n"
+	"both functions ('-' without an IOMMU), the SVM slice and its pagemap owner\n"
+	"group: GPUs of one group map each other's VRAM in place.\n";
 
 static void group_str(int group, char *buf, size_t len)
 {
@@ -64,19 +66,26 @@ int cmd_list(int argc, char **argv)
 			printf(", \"engine_iommu_group\": ");
 			g->engine_iommu_group < 0 ? printf("null") :
 						    printf("%d", g->engine_iommu_group);
+			if (g->have_svm)
+				printf(", \"svm_vram_size\": %llu, \"svm_vram_used\": %llu, "
+				       "\"svm_owner_group\": %u", (unsigned long long)g->svm_size,
+				       (unsigned long long)g->svm_used, g->svm_group);
+			else
+				printf(", \"svm_vram_size\": null, \"svm_vram_used\": null, "
+				       "\"svm_owner_group\": null");
 			printf("}");
 		}
 		printf("%s]}\n", n ? "\n" : "");
 	} else if (!n) {
 		printf("no drm_p2p GPU found\n");
 	} else {
-		printf("%-3s %-12s %-20s %10s %10s %-12s %5s %6s\n", "GPU", "PCI", "NODE",
-		       "VRAM", "USED", "ENGINE", "IOMMU", "ENGINE");
-		printf("%-3s %-12s %-20s %10s %10s %-12s %5s %6s\n", "", "", "", "", "", "",
-		       "GROUP", "GROUP");
+		printf("%-3s %-12s %-20s %10s %10s %-12s %5s %6s %10s %5s\n", "GPU", "PCI",
+		       "NODE", "VRAM", "USED", "ENGINE", "IOMMU", "ENGINE", "SVM", "OWNER");
+		printf("%-3s %-12s %-20s %10s %10s %-12s %5s %6s %10s %5s\n", "", "", "", "",
+		       "", "", "GROUP", "GROUP", "", "GROUP");
 		for (i = 0; i < n; i++) {
 			struct gpu *g = &gpus[i];
-			char size[32], used[32], grp[16], egrp[16];
+			char size[32], used[32], grp[16], egrp[16], svm[32], owner[16];
 
 			if (g->have_info) {
 				fmt_size(g->vram_size, size, sizeof(size));
@@ -87,9 +96,17 @@ int cmd_list(int argc, char **argv)
 			}
 			group_str(g->iommu_group, grp, sizeof(grp));
 			group_str(g->engine_iommu_group, egrp, sizeof(egrp));
-			printf("%-3d %-12s %-20s %10s %10s %-12s %5s %6s\n", g->index, g->bdf,
+			if (g->have_svm) {
+				fmt_size(g->svm_size, svm, sizeof(svm));
+				group_str(g->svm_group, owner, sizeof(owner));
+			} else {
+				snprintf(svm, sizeof(svm), "-");
+				snprintf(owner, sizeof(owner), "-");
+			}
+			printf("%-3d %-12s %-20s %10s %10s %-12s %5s %6s %10s %5s\n", g->index,
+			       g->bdf,
 			       g->desc.render_node[0] ? g->desc.render_node : g->desc.primary_node,
-			       size, used, g->has_engine ? g->engine_bdf : "-", grp, egrp);
+			       size, used, g->has_engine ? g->engine_bdf : "-", grp, egrp, svm, owner);
 		}
 	}
 	free(gpus);

@@ -15,15 +15,27 @@
 
 int gpu_query_info(struct gpu *gpu)
 {
+	struct drm_p2p_svm_stats stats;
 	struct drm_p2p_device *dev;
 	struct drm_p2p_info info;
+	uint32_t ctx;
 	int ret;
 
 	gpu->have_info = false;
+	gpu->have_svm = false;
 	ret = drm_p2p_open_pci(gpu->bdf, &dev);
 	if (ret)
 		return ret;
 	ret = drm_p2p_query_info(dev, &info);
+	if (!ret && !drm_p2p_svm_create(dev, 0, &ctx)) {
+		if (!drm_p2p_svm_stats(dev, ctx, &stats)) {
+			gpu->svm_size = stats.dev_vram_pages * (uint64_t)sysconf(_SC_PAGESIZE);
+			gpu->svm_used = stats.dev_vram_used * (uint64_t)sysconf(_SC_PAGESIZE);
+			gpu->svm_group = stats.dev_owner;
+			gpu->have_svm = true;
+		}
+		drm_p2p_svm_destroy(dev, ctx);
+	}
 	drm_p2p_close(dev);
 	if (ret)
 		return ret;

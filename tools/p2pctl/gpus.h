@@ -20,6 +20,9 @@ struct gpu {
 	bool have_info;			/* from the driver */
 	bool engine_iommu;		/* the driver says an IOMMU translates */
 	uint64_t vram_size, vram_used;
+	bool have_svm;			/* the driver gives it shared virtual memory */
+	uint64_t svm_size, svm_used;	/* its SVM slice of the VRAM */
+	uint32_t svm_group;		/* pagemap owner group */
 	uint64_t bar_size;		/* BAR2 (VRAM aperture) from sysfs */
 };
 
@@ -29,7 +32,11 @@ struct gpu {
  */
 int gpus_find(struct gpu **gpus);
 
-/* Ask the driver for VRAM size and use; sets gpu->have_info on success. */
+/*
+ * Ask the driver for VRAM size and use (sets gpu->have_info on success) and,
+ * through a short-lived SVM context, for the SVM slice and owner group
+ * (gpu->have_svm).
+ */
 int gpu_query_info(struct gpu *gpu);
 
 /*

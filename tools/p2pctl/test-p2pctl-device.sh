@@ -31,10 +31,15 @@ fi
 run 0 list
 contains_gpu=$(grep -c '0000:' "$out")
 [ "$contains_gpu" -ge 2 ] && echo "ok: list shows $contains_gpu GPUs" || fail "list shows the GPUs"
+run 0 --json list
+json_check "list: SVM slice and owner group of every GPU" \
+	'all(g["svm_owner_group"] and g["svm_vram_size"] > 0 and g["svm_vram_used"] <= g["svm_vram_size"] for g in d["gpus"])'
+same_group=$(python3 -c 'import json,sys; g=json.load(open(sys.argv[1]))["gpus"]; print(int(g[0]["svm_owner_group"] == g[1]["svm_owner_group"]))' "$out")
 
 # SVM: 1 MiB in GPU 0's VRAM read by GPU 1, as the GPUs' owner groups allow
 run 0 --json svm --owner 0 --reader 1 --size 1M
 json_check "svm data" 'd["match"] and d["pages"] == 256 and d["migrated_to_owner_vram"] == 256'
+json_check "svm peers as list shows the owner groups" "d['p2p_peers'] == bool($same_group)"
 if python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["p2p_peers"] else 1)' "$out"; then
 	json_check "svm peer: nothing moved" \
 		'd["bytes_copied"] == 0 and d["still_in_owner_vram"] == 256 and d["reader_entries"]["peer"] == 256'
