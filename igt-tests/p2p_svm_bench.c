@@ -153,6 +153,27 @@ static struct way run_way(const char *name, int fa, uint32_t ca, int fb, uint32_
 	return w;
 }
 
+/*
+ * Put the range in A's VRAM, then let context @ctx on @fd migrate it into its
+ * GPU's VRAM: time it, count the bytes the context copied, check the data.
+ */
+static void take_into(int fd, uint32_t ctx, void *p, size_t size, uint64_t expect,
+		      uint64_t *ns, uint64_t *copied)
+{
+	struct drm_p2p_svm_stats b0, b1;
+	uint64_t sum = 0;
+
+	into_a(fa, ca, p, size);
+	b0 = stats(fd, ctx);
+	*ns = now_ns();
+	igt_assert_eq(migrate(fd, ctx, DRM_P2P_SVM_MIGRATE_TO_VRAM, p, size), size / PAGE);
+	*ns = now_ns() - *ns;
+	b1 = stats(fd, ctx);
+	*copied = b1.bytes_migrated - b0.bytes_migrated;
+	timed(fd, ctx, DRM_P2P_SVM_OP_CHECKSUM, p, size, &sum);
+	igt_assert_eq_u64(sum, expect);
+}
+
 igt_main
 {
 	igt_fixture {
@@ -238,8 +259,8 @@ igt_main
 
 	igt_describe("B takes the range from A's VRAM into its own: VRAM to VRAM vs through RAM");
 	igt_subtest("vram-to-vram") {
-		struct drm_p2p_svm_stats sb = stats(fb, cb), b0, b1;
-		uint64_t direct_ns, via_ns, direct_copied, via_copied, expect, sum = 0;
+		struct drm_p2p_svm_stats sb = stats(fb, cb);
+		uint64_t direct_ns, via_ns, direct_copied, via_copied, expect;
 		size_t size = bench_size, i;
 		uint32_t *p;
 
@@ -251,27 +272,9 @@ igt_main
 		expect = fnv(p, size);
 
 		/* peers: B's engine copies each page from A's VRAM straight into B's */
-		into_a(fa, ca, p, size);
-		b0 = stats(fb, cb);
-		direct_ns = now_ns();
-		igt_assert_eq(migrate(fb, cb, DRM_P2P_SVM_MIGRATE_TO_VRAM, p, size), size / PAGE);
-		direct_ns = now_ns() - direct_ns;
-		b1 = stats(fb, cb);
-		direct_copied = b1.bytes_migrated - b0.bytes_migrated;
-		timed(fb, cb, DRM_P2P_SVM_OP_CHECKSUM, p, size, &sum);
-		igt_assert_eq_u64(sum, expect);
-
+		take_into(fb, cb, p, size, expect, &direct_ns, &direct_copied);
 		/* a NO_PEER context: A's engine copies to RAM, then B's into its VRAM */
-		into_a(fa, ca, p, size);
-		b0 = stats(fbn, cbn);
-		via_ns = now_ns();
-		igt_assert_eq(migrate(fbn, cbn, DRM_P2P_SVM_MIGRATE_TO_VRAM, p, size), size / PAGE);
-		via_ns = now_ns() - via_ns;
-		b1 = stats(fbn, cbn);
-		via_copied = b1.bytes_migrated - b0.bytes_migrated;
-		sum = 0;
-		timed(fbn, cbn, DRM_P2P_SVM_OP_CHECKSUM, p, size, &sum);
-		igt_assert_eq_u64(sum, expect);
+		take_into(fbn, cbn, p, size, expect, &via_ns, &via_copied);
 
 		igt_info("VRAM to VRAM  %zu MiB in %10.3f ms (%llu bytes copied)\n", size / MIB,
 			 direct_ns / 1e6, (unsigned long long)direct_copied);

@@ -124,26 +124,52 @@ typedef unsigned long (*p2p_svm_migrate_fn)(struct p2p_svm_ctx *ctx,
 					    struct migrate_vma *args,
 					    struct p2p_svm_migrate_buf *m);
 
-static unsigned long p2p_svm_to_vram_batch(struct p2p_svm_ctx *ctx,
-					   struct migrate_vma *args,
-					   struct p2p_svm_migrate_buf *m)
+/*
+ * Our engine copies one page into a VRAM page of ours.  A page of a peer's
+ * VRAM is read through our window onto the peer's slice, under the context's
+ * lock: a departing peer clears that window and then takes the lock
+ * (p2p_svm_ctx_drop_peer()) before it unmaps the window, so the copy either
+ * sees the window gone or finishes before it is unmapped.
+ */
+static int p2p_svm_copy_into_vram(struct p2p_svm_ctx *ctx, struct page *dpage,
+				  struct page *spage, bool from_peer, void *tmp)
+{
+	int ret;
+
+	if (!from_peer)
+		return p2p_svm_copy_page(ctx->sdev, dpage, spage, tmp);
+	mutex_lock(&ctx->lock);
+	ret = ctx->dead ? -ENODEV : p2p_svm_copy_page(ctx->sdev, dpage, spage, tmp);
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
+
+/*
+ * One batch into this GPU's VRAM.  From system memory (@from_peers false):
+ * system pages and empty entries.  From peers: pages of peers' VRAM, which
+ * move without touching system memory; our own pages, collected too (they
+ * share the owner), stay.
+ */
+static unsigned long p2p_svm_into_vram(struct p2p_svm_ctx *ctx, struct migrate_vma *args,
+				       struct p2p_svm_migrate_buf *m, bool from_peers)
 {
 	struct p2p_svm_device *sdev = ctx->sdev;
 	unsigned long i, moved;
 
 	for (i = 0; i < args->npages; i++) {
 		struct page *spage = migrate_pfn_to_page(m->src[i]);
+		struct p2p_svm_device *owner = spage ? p2p_svm_dev_of_page(spage) : NULL;
 		struct page *dpage;
 
 		m->dst[i] = 0;
 		if (!(m->src[i] & MIGRATE_PFN_MIGRATE))
 			continue;
-		if (spage && is_zone_device_page(spage))
+		if (from_peers ? !owner || owner == sdev : spage && is_zone_device_page(spage))
 			continue;
 		dpage = p2p_svm_vram_alloc(sdev);
 		if (!dpage)
 			continue;
-		if (p2p_svm_copy_page(sdev, dpage, spage, m->tmp)) {
+		if (p2p_svm_copy_into_vram(ctx, dpage, spage, from_peers, m->tmp)) {
 			p2p_svm_drop_dpage(dpage);
 			continue;
 		}
@@ -155,56 +181,23 @@ static unsigned long p2p_svm_to_vram_batch(struct p2p_svm_ctx *ctx,
 	migrate_vma_pages(args);
 	moved = p2p_svm_count_moved(m->src, m->dst, args->npages);
 	migrate_vma_finalize(args);
-	trace_p2p_svm_migrate(sdev->index, "to_vram", args->start, args->npages, moved);
+	trace_p2p_svm_migrate(sdev->index, from_peers ? "peer_to_vram" : "to_vram",
+			      args->start, args->npages, moved);
 	return moved;
 }
 
-/*
- * Pages of peers' VRAM move into ours without touching system memory: our
- * engine copies each through its window onto the peer's slice.  Our own
- * pages, collected too (they share the owner), stay.  The copy holds the
- * context's lock: a departing peer clears our window and then takes that
- * lock (p2p_svm_ctx_drop_peer()) before it unmaps the window, so a copy
- * either sees the window gone or finishes before it is unmapped.
- */
+static unsigned long p2p_svm_to_vram_batch(struct p2p_svm_ctx *ctx,
+					   struct migrate_vma *args,
+					   struct p2p_svm_migrate_buf *m)
+{
+	return p2p_svm_into_vram(ctx, args, m, false);
+}
+
 static unsigned long p2p_svm_peer_to_vram_batch(struct p2p_svm_ctx *ctx,
 						struct migrate_vma *args,
 						struct p2p_svm_migrate_buf *m)
 {
-	struct p2p_svm_device *sdev = ctx->sdev;
-	unsigned long i, moved;
-	int ret;
-
-	for (i = 0; i < args->npages; i++) {
-		struct page *spage = migrate_pfn_to_page(m->src[i]);
-		struct p2p_svm_device *owner;
-		struct page *dpage;
-
-		m->dst[i] = 0;
-		if (!spage || !(m->src[i] & MIGRATE_PFN_MIGRATE))
-			continue;
-		owner = p2p_svm_dev_of_page(spage);
-		if (!owner || owner == sdev)
-			continue;
-		dpage = p2p_svm_vram_alloc(sdev);
-		if (!dpage)
-			continue;
-		mutex_lock(&ctx->lock);
-		ret = ctx->dead ? -ENODEV : p2p_svm_copy_page(sdev, dpage, spage, m->tmp);
-		mutex_unlock(&ctx->lock);
-		if (ret) {
-			p2p_svm_drop_dpage(dpage);
-			continue;
-		}
-		m->dst[i] = migrate_pfn(page_to_pfn(dpage));
-		if (m->src[i] & MIGRATE_PFN_WRITE)
-			m->dst[i] |= MIGRATE_PFN_WRITE;
-	}
-	migrate_vma_pages(args);
-	moved = p2p_svm_count_moved(m->src, m->dst, args->npages);
-	migrate_vma_finalize(args);
-	trace_p2p_svm_migrate(sdev->index, "peer_to_vram", args->start, args->npages, moved);
-	return moved;
+	return p2p_svm_into_vram(ctx, args, m, true);
 }
 
 static unsigned long p2p_svm_to_ram_batch(struct p2p_svm_ctx *ctx,

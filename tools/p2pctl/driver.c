@@ -29,8 +29,10 @@ int gpu_query_info(struct gpu *gpu)
 	ret = drm_p2p_query_info(dev, &info);
 	if (!ret && !drm_p2p_svm_create(dev, 0, &ctx)) {
 		if (!drm_p2p_svm_stats(dev, ctx, &stats)) {
-			gpu->svm_size = stats.dev_vram_pages * (uint64_t)sysconf(_SC_PAGESIZE);
-			gpu->svm_used = stats.dev_vram_used * (uint64_t)sysconf(_SC_PAGESIZE);
+			uint64_t page = sysconf(_SC_PAGESIZE);	/* SVM counts CPU pages */
+
+			gpu->svm_size = stats.dev_vram_pages * page;
+			gpu->svm_used = stats.dev_vram_used * page;
 			gpu->svm_group = stats.dev_owner;
 			gpu->have_svm = true;
 		}
