@@ -22,4 +22,9 @@ expect 1 warn
 expect 1 lockdep
 expect 1 dmaapi
 expect 1 leak
+expect 1 hung
+expect 1 softlockup
+expect 1 wqlockup
+expect 1 rcustall
+expect 1 killed
 exit $status
