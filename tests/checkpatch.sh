@@ -1,10 +1,13 @@
 #!/bin/bash
-# checkpatch.sh KDIR SRCDIR: every kernel source file of ours is checkpatch --strict clean.
+# checkpatch.sh KDIR SRCDIR MODULE...: the kernel sources of ours that build against KDIR
+# (the directories kernel/MODULE, and include/) are checkpatch --strict clean by the
+# rules of KDIR's checkpatch.
 set -u
 kdir=$1 src=$2
+shift 2
 cd "$src" || exit 1
 mapfile -t files < <(
-	find kernel include -name '*.[ch]' ! -name '*.mod.c' | sort)
+	find "${@/#/kernel/}" include -name '*.[ch]' ! -name '*.mod.c' | sort)
 [ ${#files[@]} -gt 0 ] || { echo "no kernel sources yet"; exit 77; }
 check() {
 	perl "$kdir/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \
