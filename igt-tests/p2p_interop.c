@@ -7,8 +7,8 @@
  *    vgem's mapping.
  *  - vkms imports a drm_p2p VRAM buffer through PRIME as a framebuffer and scans it
  *    out: the CRC of what vkms composes equals the CRC of a vkms dumb buffer holding
- *    the same pixels, which the drm_p2p engine wrote into its VRAM.  (vkms 6.1 refuses
- *    MAP_DUMB on imported objects, so nothing here maps the import on the vkms side.)
+ *    the same pixels, which the drm_p2p engine wrote into its VRAM.  (Nothing here maps
+ *    the import on the vkms side: vkms of Linux 6.1 refused MAP_DUMB on imports.)
  */
 #include <errno.h>
 #include <fcntl.h>

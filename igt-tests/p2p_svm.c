@@ -524,14 +524,23 @@ static void test_munmap(void)
 	pattern(p, size, 10);
 	igt_assert_eq(svm_read(fd0, ctx0, p, size, buf), 0);
 	igt_assert_eq(munmap(p + size / 2, size / 2), 0);
+	/*
+	 * The unmapped half is gone from the device's table.  The kept half may be gone
+	 * too: the kernel (7.3 here) places an anonymous mapping of 2 MiB on a THP
+	 * boundary, and splitting that huge page invalidates all 2 MiB.  The kept half
+	 * must come back, with its data, on the next device access.
+	 */
 	pt = svm_query(fd0, ctx0, p, size / PAGE);
-	igt_assert(pt[0].flags & DRM_P2P_SVM_PTE_VALID);
 	igt_assert(!(pt[size / PAGE - 1].flags & DRM_P2P_SVM_PTE_VALID));
 	free(pt);
 	igt_assert_lt_u64(inval, svm_stats(fd0, ctx0).invalidations);
 	igt_assert_eq(svm_read(fd0, ctx0, p, size, buf), -EFAULT);
 	igt_assert_eq(svm_read(fd0, ctx0, p, size / 2, buf), 0);
 	igt_assert(!memcmp(p, buf, size / 2));
+	pt = svm_query(fd0, ctx0, p, size / 2 / PAGE);
+	igt_assert(pt[0].flags & DRM_P2P_SVM_PTE_VALID);
+	igt_assert(pt[size / 2 / PAGE - 1].flags & DRM_P2P_SVM_PTE_VALID);
+	free(pt);
 	munmap(p, size / 2);
 	free(buf);
 }

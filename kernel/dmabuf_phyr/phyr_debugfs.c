@@ -24,7 +24,7 @@ static void phyr_debugfs_show_buf(struct seq_file *m, struct phyr_buf *buf)
 	unsigned int i;
 	int ret;
 
-	seq_printf(m, "buffer %lu exporter %s size %zu%s\n", file_inode(dmabuf->file)->i_ino,
+	seq_printf(m, "buffer %llu exporter %s size %zu%s\n", (u64)file_inode(dmabuf->file)->i_ino,
 		   buf->name, dmabuf->size, buf->revoked ? " revoked" : "");
 	ret = phyr_get_ranges(buf, &l);
 	if (ret) {

@@ -10,7 +10,7 @@
  *
  * Locking: the buffer's dma_resv lock protects the revoked flag, the pin counts and
  * the mapping lists.  Map and revoke both hold it, so an importer that is mid-map
- * either finishes before the revoke (and then gets its move_notify) or sees the
+ * either finishes before the revoke (and then gets its invalidate_mappings) or sees the
  * buffer revoked and gets -ENODEV.  phyr_bufs_lock (the list of all phyr buffers, for
  * debugfs) is taken before a resv lock, never inside one.
  */
@@ -66,7 +66,7 @@ static int phyr_dmabuf_attach(struct dma_buf *dmabuf, struct dma_buf_attachment 
 	enum phyr_map_type path = PHYR_MAP_UNKNOWN;
 	int ret;
 
-	pa = kzalloc(sizeof(*pa), GFP_KERNEL);
+	pa = kzalloc_obj(*pa);
 	if (!pa)
 		return -ENOMEM;
 	pa->buf = buf;
@@ -217,7 +217,7 @@ struct dma_buf *phyr_dmabuf_export(const struct phyr_export_info *info)
 	    !info->ops->vmap != !info->ops->vunmap)
 		return ERR_PTR(-EINVAL);
 
-	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	buf = kzalloc_obj(*buf);
 	if (!buf)
 		return ERR_PTR(-ENOMEM);
 	buf->ops = info->ops;
@@ -243,7 +243,7 @@ struct dma_buf *phyr_dmabuf_export(const struct phyr_export_info *info)
 	mutex_unlock(&phyr_bufs_lock);
 	return dmabuf;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_dmabuf_export, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_dmabuf_export, "DMABUF_PHYR");
 
 /**
  * is_phyr_dmabuf - whether a dma-buf was made by phyr_dmabuf_export()
@@ -255,7 +255,7 @@ bool is_phyr_dmabuf(const struct dma_buf *dmabuf)
 {
 	return dmabuf && dmabuf->ops == &phyr_dmabuf_ops;
 }
-EXPORT_SYMBOL_NS_GPL(is_phyr_dmabuf, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(is_phyr_dmabuf, "DMABUF_PHYR");
 
 /**
  * phyr_dmabuf_priv - the exporter's private data of a phyr dma-buf
@@ -267,14 +267,14 @@ void *phyr_dmabuf_priv(const struct dma_buf *dmabuf)
 {
 	return is_phyr_dmabuf(dmabuf) ? phyr_buf_of(dmabuf)->priv : NULL;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_dmabuf_priv, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_dmabuf_priv, "DMABUF_PHYR");
 
 /**
  * phyr_dmabuf_revoke - withdraw a buffer's memory from every importer
  * @dmabuf: a phyr dma-buf
  *
- * Under the resv lock, marks the buffer revoked and sends move_notify to every
- * dynamic attachment; those must drop their mappings in move_notify.  Every later
+ * Under the resv lock, marks the buffer revoked and sends invalidate_mappings to every
+ * dynamic attachment; those must drop their mappings in invalidate_mappings.  Every later
  * map (phyr_map(), dma_buf_map_attachment()) and attach fails with -ENODEV.
  * Mappings of static (pinned, non-dynamic) importers cannot be recalled: they stay
  * until those importers detach.  Revoking twice is a no-op.
@@ -291,11 +291,11 @@ void phyr_dmabuf_revoke(struct dma_buf *dmabuf)
 	if (!buf->revoked) {
 		WRITE_ONCE(buf->revoked, true);
 		trace_phyr_revoke(dmabuf);
-		dma_buf_move_notify(dmabuf);
+		dma_buf_invalidate_mappings(dmabuf);
 	}
 	dma_resv_unlock(dmabuf->resv);
 }
-EXPORT_SYMBOL_NS_GPL(phyr_dmabuf_revoke, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_dmabuf_revoke, "DMABUF_PHYR");
 
 /**
  * phyr_dmabuf_is_revoked - whether phyr_dmabuf_revoke() was called on a buffer
@@ -307,4 +307,4 @@ bool phyr_dmabuf_is_revoked(const struct dma_buf *dmabuf)
 {
 	return is_phyr_dmabuf(dmabuf) && READ_ONCE(phyr_buf_of(dmabuf)->revoked);
 }
-EXPORT_SYMBOL_NS_GPL(phyr_dmabuf_is_revoked, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_dmabuf_is_revoked, "DMABUF_PHYR");

@@ -2,7 +2,7 @@
 /*
  * The importer side: attach a device to a phyr dma-buf and get its device ranges.
  *
- * A phyr importer always attaches dynamically (it must handle move_notify) and with
+ * A phyr importer always attaches dynamically (it must handle invalidate_mappings) and with
  * the struct device that will do the DMA: the path, and with it the DMA address,
  * depends on that device.  Importers of dma-bufs that are not phyr dma-bufs use the
  * ordinary dma-buf API.
@@ -14,16 +14,16 @@
 
 #include "phyr_internal.h"
 
-static void phyr_import_move_notify(struct dma_buf_attachment *attach)
+static void phyr_import_invalidate(struct dma_buf_attachment *attach)
 {
 	struct phyr_importer *imp = attach->importer_priv;
 
-	imp->ops->move_notify(attach);
+	imp->ops->invalidate_mappings(attach);
 }
 
 const struct dma_buf_attach_ops phyr_import_attach_ops = {
 	.allow_peer2peer = true,
-	.move_notify = phyr_import_move_notify,
+	.invalidate_mappings = phyr_import_invalidate,
 };
 
 static bool phyr_is_import(const struct dma_buf_attachment *attach)
@@ -36,7 +36,7 @@ static bool phyr_is_import(const struct dma_buf_attachment *attach)
  * phyr_attach - attach a device to a phyr dma-buf
  * @dmabuf: a phyr dma-buf
  * @dev: the device that will do the DMA (e.g. the PCI function of a DMA engine)
- * @ops: importer callbacks; @ops->move_notify is required
+ * @ops: importer callbacks; @ops->invalidate_mappings is required
  * @priv: importer private data, see phyr_attach_priv()
  *
  * Return: the attachment, or ERR_PTR(-EINVAL) (missing argument or callback),
@@ -50,12 +50,12 @@ struct dma_buf_attachment *phyr_attach(struct dma_buf *dmabuf, struct device *de
 	struct dma_buf_attachment *attach;
 	struct phyr_importer *imp;
 
-	if (!dmabuf || !dev || !ops || !ops->move_notify)
+	if (!dmabuf || !dev || !ops || !ops->invalidate_mappings)
 		return ERR_PTR(-EINVAL);
 	if (!is_phyr_dmabuf(dmabuf))
 		return ERR_PTR(-EOPNOTSUPP);
 
-	imp = kzalloc(sizeof(*imp), GFP_KERNEL);
+	imp = kzalloc_obj(*imp);
 	if (!imp)
 		return ERR_PTR(-ENOMEM);
 	imp->ops = ops;
@@ -65,7 +65,7 @@ struct dma_buf_attachment *phyr_attach(struct dma_buf *dmabuf, struct device *de
 		kfree(imp);
 	return attach;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_attach, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_attach, "DMABUF_PHYR");
 
 /**
  * phyr_detach - detach from a phyr dma-buf
@@ -82,7 +82,7 @@ void phyr_detach(struct dma_buf *dmabuf, struct dma_buf_attachment *attach)
 	dma_buf_detach(dmabuf, attach);
 	kfree(imp);
 }
-EXPORT_SYMBOL_NS_GPL(phyr_detach, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_detach, "DMABUF_PHYR");
 
 /**
  * phyr_attach_priv - the importer's private data of an attachment
@@ -99,7 +99,7 @@ void *phyr_attach_priv(const struct dma_buf_attachment *attach)
 	imp = attach->importer_priv;
 	return imp->priv;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_attach_priv, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_attach_priv, "DMABUF_PHYR");
 
 /**
  * phyr_attach_path - the path recorded when an attachment was made
@@ -118,7 +118,7 @@ enum phyr_map_type phyr_attach_path(const struct dma_buf_attachment *attach)
 	pa = attach->priv;
 	return pa->path;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_attach_path, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_attach_path, "DMABUF_PHYR");
 
 /**
  * phyr_map - the device ranges of a buffer for an attachment
@@ -126,7 +126,7 @@ EXPORT_SYMBOL_NS_GPL(phyr_attach_path, DMABUF_PHYR);
  *
  * Every range of the buffer, in order, as the attached device must address it.
  * The mapping stays valid until phyr_unmap(), which must happen at the latest in
- * move_notify.  Mapped for DMA in both directions.
+ * invalidate_mappings.  Mapped for DMA in both directions.
  *
  * Return: the mapping, or ERR_PTR(-EINVAL) (not a phyr attachment),
  * ERR_PTR(-ENODEV) (revoked), ERR_PTR(-EREMOTEIO) (a range is unreachable for the
@@ -139,7 +139,7 @@ struct phyr_mapping *phyr_map(struct dma_buf_attachment *attach)
 		return ERR_PTR(-EINVAL);
 	return phyr_map_locked(attach, DMA_BIDIRECTIONAL);
 }
-EXPORT_SYMBOL_NS_GPL(phyr_map, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_map, "DMABUF_PHYR");
 
 /**
  * phyr_unmap - release a mapping made by phyr_map()
@@ -152,4 +152,4 @@ void phyr_unmap(struct dma_buf_attachment *attach, struct phyr_mapping *map)
 		return;
 	phyr_unmap_locked(attach, map);
 }
-EXPORT_SYMBOL_NS_GPL(phyr_unmap, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_unmap, "DMABUF_PHYR");

@@ -6,6 +6,7 @@
 #define _PHYR_INTERNAL_H
 
 #include <linux/dmabuf_phyr.h>
+#include <linux/iommu.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/xarray.h>
@@ -166,6 +167,18 @@ struct phyr_importer {
 extern struct mutex phyr_bufs_lock;
 extern struct list_head phyr_bufs;
 extern const struct dma_buf_attach_ops phyr_import_attach_ops;
+
+/*
+ * Does an IOMMU translate @dev's DMA?  (iommu-dma has no dma_map_ops, so
+ * get_dma_ops() cannot tell.)  Without translation a DMA address is the bus
+ * address of the memory.
+ */
+static inline bool phyr_dev_dma_translated(struct device *dev)
+{
+	struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
+
+	return dom && (dom->type & __IOMMU_DOMAIN_PAGING);
+}
 
 static inline struct phyr_buf *phyr_buf_of(const struct dma_buf *dmabuf)
 {

@@ -31,4 +31,4 @@ module_exit(phyr_exit);
 
 MODULE_DESCRIPTION("dma-bufs backed by physical ranges, mapped per importing device");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS("DMA_BUF");

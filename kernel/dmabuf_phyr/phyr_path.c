@@ -231,7 +231,7 @@ const char *phyr_map_type_name(enum phyr_map_type t)
 	}
 	return "INVALID";
 }
-EXPORT_SYMBOL_NS_GPL(phyr_map_type_name, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_map_type_name, "DMABUF_PHYR");
 
 /* ---------------------------------------------------------------------------------
  * The real topology
@@ -315,7 +315,7 @@ static void phyr_topo_fill_client(struct phyr_topo *t, struct phyr_provider *p,
 {
 	t->sysram = !p->p2p;
 	t->dma_mask = phyr_dev_dma_mask(dev);
-	t->client_iommu = !!get_dma_ops(dev);
+	t->client_iommu = phyr_dev_dma_translated(dev);
 	if (p->p2p) {
 		t->phys_end = p->start + p->size - 1;
 		t->bus_end = t->phys_end + p->bus_offset;
@@ -430,7 +430,7 @@ enum phyr_map_type phyr_path_for(struct phyr_provider *p, struct device *dev)
 		xa_erase(&p->paths, idx);
 	return phyr_path_mask(&t, type, &why);
 }
-EXPORT_SYMBOL_NS_GPL(phyr_path_for, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_path_for, "DMABUF_PHYR");
 
 /**
  * phyr_path_cache_flush - forget every cached decision

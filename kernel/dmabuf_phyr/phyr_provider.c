@@ -38,7 +38,7 @@ struct phyr_provider *phyr_provider_sysram(void)
 {
 	return &phyr_sysram;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_provider_sysram, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_provider_sysram, "DMABUF_PHYR");
 
 /**
  * phyr_provider_create_p2p - get the provider of a PCI BAR
@@ -59,7 +59,7 @@ struct phyr_provider *phyr_provider_create_p2p(struct pci_dev *pdev, int bar)
 	    !pci_resource_len(pdev, bar) || !pci_resource_start(pdev, bar))
 		return ERR_PTR(-EINVAL);
 
-	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	new = kzalloc_obj(*new);
 	if (!new)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&new->ref);
@@ -85,7 +85,7 @@ struct phyr_provider *phyr_provider_create_p2p(struct pci_dev *pdev, int bar)
 	mutex_unlock(&phyr_providers_lock);
 	return new;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_provider_create_p2p, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_provider_create_p2p, "DMABUF_PHYR");
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /*
@@ -96,7 +96,7 @@ EXPORT_SYMBOL_NS_GPL(phyr_provider_create_p2p, DMABUF_PHYR);
 struct phyr_provider *phyr_provider_create_fake(phys_addr_t start, u64 size,
 						u64 bus_offset)
 {
-	struct phyr_provider *p = kzalloc(sizeof(*p), GFP_KERNEL);
+	struct phyr_provider *p = kzalloc_obj(*p);
 
 	if (!p)
 		return ERR_PTR(-ENOMEM);
@@ -127,7 +127,7 @@ struct phyr_provider *phyr_provider_get(struct phyr_provider *p)
 		kref_get(&p->ref);
 	return p;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_provider_get, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_provider_get, "DMABUF_PHYR");
 
 /* Called by kref_put_mutex() with phyr_providers_lock held; drops it. */
 static void phyr_provider_release(struct kref *ref)
@@ -152,7 +152,7 @@ void phyr_provider_put(struct phyr_provider *p)
 		return;
 	kref_put_mutex(&p->ref, phyr_provider_release, &phyr_providers_lock);
 }
-EXPORT_SYMBOL_NS_GPL(phyr_provider_put, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_provider_put, "DMABUF_PHYR");
 
 /**
  * phyr_provider_is_p2p - whether a provider is a PCI BAR
@@ -164,7 +164,7 @@ bool phyr_provider_is_p2p(const struct phyr_provider *p)
 {
 	return p->p2p;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_provider_is_p2p, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_provider_is_p2p, "DMABUF_PHYR");
 
 /**
  * phyr_provider_pdev - the PCI function of a P2P provider
@@ -176,7 +176,7 @@ struct pci_dev *phyr_provider_pdev(const struct phyr_provider *p)
 {
 	return p->pdev;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_provider_pdev, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_provider_pdev, "DMABUF_PHYR");
 
 /**
  * phyr_provider_bar - the BAR of a P2P provider
@@ -188,7 +188,7 @@ int phyr_provider_bar(const struct phyr_provider *p)
 {
 	return p->p2p ? p->bar : -1;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_provider_bar, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_provider_bar, "DMABUF_PHYR");
 
 /**
  * phyr_provider_bus_offset - PCI bus address minus CPU physical address
@@ -200,7 +200,7 @@ u64 phyr_provider_bus_offset(const struct phyr_provider *p)
 {
 	return p->bus_offset;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_provider_bus_offset, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_provider_bus_offset, "DMABUF_PHYR");
 
 /* Whether [@phys, @phys + @len) is memory of @p; the caller checked for wrapping. */
 bool phyr_provider_contains(const struct phyr_provider *p, phys_addr_t phys, u64 len)

@@ -34,7 +34,7 @@ int phyr_list_init(struct phyr_list *l)
 	memset(l, 0, sizeof(*l));
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_list_init, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_list_init, "DMABUF_PHYR");
 
 /**
  * phyr_list_reset - empty a range list, keeping its allocations
@@ -52,7 +52,7 @@ void phyr_list_reset(struct phyr_list *l)
 	l->nr = 0;
 	l->size = 0;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_list_reset, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_list_reset, "DMABUF_PHYR");
 
 /**
  * phyr_list_fini - release a range list
@@ -65,7 +65,7 @@ void phyr_list_fini(struct phyr_list *l)
 	kfree(l->providers);
 	phyr_list_init(l);
 }
-EXPORT_SYMBOL_NS_GPL(phyr_list_fini, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_list_fini, "DMABUF_PHYR");
 
 static int phyr_list_find_provider(const struct phyr_list *l,
 				   const struct phyr_provider *p)
@@ -193,7 +193,7 @@ int phyr_list_append(struct phyr_list *l, struct phyr_provider *p, phys_addr_t p
 	l->size = size;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_list_append, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_list_append, "DMABUF_PHYR");
 
 /**
  * phyr_list_copy - replace the contents of a list with a copy of another
@@ -226,7 +226,7 @@ int phyr_list_copy(struct phyr_list *dst, const struct phyr_list *src)
 	*dst = tmp;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_list_copy, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_list_copy, "DMABUF_PHYR");
 
 /**
  * phyr_list_count - number of ranges in a list
@@ -238,7 +238,7 @@ unsigned int phyr_list_count(const struct phyr_list *l)
 {
 	return l->nr;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_list_count, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_list_count, "DMABUF_PHYR");
 
 /**
  * phyr_list_size - total length of the ranges of a list
@@ -250,7 +250,7 @@ u64 phyr_list_size(const struct phyr_list *l)
 {
 	return l->size;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_list_size, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_list_size, "DMABUF_PHYR");
 
 /**
  * phyr_list_get - decode one range of a list
@@ -272,7 +272,7 @@ bool phyr_list_get(const struct phyr_list *l, unsigned int idx, struct phyr_entr
 	e->len = phyr_range_len(r);
 	return true;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_list_get, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_list_get, "DMABUF_PHYR");
 
 /**
  * phyr_list_merge - merge every run of adjacent ranges of a list
@@ -294,7 +294,7 @@ void phyr_list_merge(struct phyr_list *l)
 	if (l->nr)
 		l->nr = out + 1;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_list_merge, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_list_merge, "DMABUF_PHYR");
 
 /* Index of the entry holding byte @offset of the buffer, and the offset in it. */
 static unsigned int phyr_list_locate(const struct phyr_list *l, u64 offset, u64 *in)
@@ -346,7 +346,7 @@ int phyr_list_split_at(struct phyr_list *l, u64 offset)
 	l->nr++;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_list_split_at, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_list_split_at, "DMABUF_PHYR");
 
 /**
  * phyr_list_slice - copy the ranges of a byte window of a buffer
@@ -390,7 +390,7 @@ int phyr_list_slice(struct phyr_list *dst, const struct phyr_list *src, u64 offs
 	*dst = tmp;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_list_slice, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_list_slice, "DMABUF_PHYR");
 
 /* Number of packed entries (power-of-two pages each) a page-aligned range needs. */
 static unsigned int phyr_pack_count(const struct phyr_range *r)
@@ -452,7 +452,7 @@ int phyr_list_pack(struct phyr_packed_list *out, const struct phyr_list *l)
 	*out = pk;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_list_pack, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_list_pack, "DMABUF_PHYR");
 
 /**
  * phyr_packed_unpack - expand a packed list into a range list
@@ -491,7 +491,7 @@ int phyr_packed_unpack(struct phyr_list *out, const struct phyr_packed_list *pk)
 	*out = tmp;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(phyr_packed_unpack, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_packed_unpack, "DMABUF_PHYR");
 
 /**
  * phyr_packed_fini - release a packed list
@@ -507,4 +507,4 @@ void phyr_packed_fini(struct phyr_packed_list *pk)
 	kfree(pk->providers);
 	memset(pk, 0, sizeof(*pk));
 }
-EXPORT_SYMBOL_NS_GPL(phyr_packed_fini, DMABUF_PHYR);
+EXPORT_SYMBOL_NS_GPL(phyr_packed_fini, "DMABUF_PHYR");

@@ -46,7 +46,7 @@ struct sg_table *phyr_sg_map(struct dma_buf_attachment *attach,
 	unsigned int i, n = 0;
 	int ret;
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = kzalloc_obj(*s);
 	if (!s)
 		return ERR_PTR(-ENOMEM);
 	s->map = phyr_map_locked(attach, dir);

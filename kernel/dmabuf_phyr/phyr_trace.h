@@ -31,7 +31,7 @@ TRACE_EVENT(phyr_attach,
 	),
 	TP_fast_assign(
 		__entry->ino = file_inode(dmabuf->file)->i_ino;
-		__assign_str(dev, dev_name(dev));
+		__assign_str(dev);
 		__entry->path = path;
 		__entry->ret = ret;
 	),
@@ -52,7 +52,7 @@ TRACE_EVENT(phyr_map,
 	),
 	TP_fast_assign(
 		__entry->ino = file_inode(dmabuf->file)->i_ino;
-		__assign_str(dev, dev_name(dev));
+		__assign_str(dev);
 		__entry->nr = nr;
 		__entry->size = size;
 		__entry->ret = ret;
@@ -72,7 +72,7 @@ TRACE_EVENT(phyr_unmap,
 	),
 	TP_fast_assign(
 		__entry->ino = file_inode(dmabuf->file)->i_ino;
-		__assign_str(dev, dev_name(dev));
+		__assign_str(dev);
 		__entry->nr = nr;
 		__entry->size = size;
 	),

@@ -6,6 +6,7 @@
 #include <linux/pci.h>
 #include <linux/seq_file.h>
 
+#include <drm/drm_buddy.h>
 #include <drm/drm_debugfs.h>
 #include <drm/drm_file.h>
 #include <drm/drm_print.h>

@@ -19,6 +19,7 @@
 #include <drm/drm_ioctl.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_prime.h>
+#include <drm/drm_print.h>
 #include <linux/dmabuf_phyr.h>
 #include <uapi/drm/drm_p2p_drm.h>
 #include <uapi/drm/drm_p2p_svm.h>
@@ -64,12 +65,10 @@ static const struct drm_driver p2p_drm_driver = {
 	.prime_handle_to_fd = drm_gem_prime_handle_to_fd,
 	.prime_fd_to_handle = drm_gem_prime_fd_to_handle,
 	.gem_prime_import = p2p_gem_prime_import,
-	.gem_prime_mmap = drm_gem_prime_mmap,
 	.debugfs_init = p2p_debugfs_init,
 	.postclose = p2p_svm_postclose,
 	.name = P2P_DRIVER_NAME,
 	.desc = "Emulated GPUs with peer-to-peer VRAM",
-	.date = "20261123",
 	.major = 1,
 	.minor = DRM_P2P_UAPI_VERSION,
 };
@@ -226,5 +225,5 @@ module_pci_driver(p2p_pci_driver);
 
 MODULE_DESCRIPTION("DRM driver for emulated GPUs sharing VRAM peer-to-peer");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(DMABUF_PHYR);
-MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS("DMABUF_PHYR");
+MODULE_IMPORT_NS("DMA_BUF");

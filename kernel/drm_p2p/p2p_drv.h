@@ -17,7 +17,7 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
-#include <drm/drm_buddy.h>
+#include <linux/gpu_buddy.h>
 #include <drm/drm_device.h>
 #include <drm/drm_gem.h>
 
@@ -64,7 +64,7 @@ struct p2p_edu {
  * @used: bytes allocated
  */
 struct p2p_vram {
-	struct drm_buddy mm;
+	struct gpu_buddy mm;
 	struct mutex lock; /* protects mm and used */
 	u64 size;
 	u64 used;
@@ -105,7 +105,6 @@ struct p2p_fabric_node {
  * @wq: ordered queue executing engine jobs
  * @fence_context: dma_fence context of the engine
  * @fence_seqno: last seqno handed out (under @submit_lock)
- * @fence_lock: lock of the engine's fences
  * @submit_lock: orders seqnos with queueing
  * @region_requested: the VRAM BAR region is ours
  * @exports_lock: protects @exports
@@ -125,7 +124,6 @@ struct p2p_device {
 	struct workqueue_struct *wq;
 	u64 fence_context;
 	u64 fence_seqno;
-	spinlock_t fence_lock; /* of the engine's fences */
 	struct mutex submit_lock; /* orders seqnos with queueing */
 	bool region_requested;
 	struct mutex exports_lock; /* protects exports */
@@ -165,7 +163,7 @@ enum p2p_bo_kind {
  * @pages: SYSTEM: the shmem pages
  * @sgt: SYSTEM: the pages mapped for the engine; IMPORT_SG: the importer mapping
  * @attach: imports: the attachment of the engine's device
- * @map: IMPORT_PHYR: the current mapping, NULL after move_notify (under the resv)
+ * @map: IMPORT_PHYR: the current mapping, NULL after invalidate_mappings (under the resv)
  * @vmap_count: kernel mappings handed out by vmap
  */
 struct p2p_bo {

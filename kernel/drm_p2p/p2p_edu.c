@@ -73,9 +73,7 @@ int p2p_edu_init(struct p2p_device *p2p, struct pci_dev *edu)
 	if (ret)
 		return ret;
 	/* The bulk engine takes segments of any length (scatterlists of BOs). */
-	ret = dma_set_max_seg_size(&edu->dev, UINT_MAX);
-	if (ret)
-		return ret;
+	dma_set_max_seg_size(&edu->dev, UINT_MAX);
 	e->bounce = dma_alloc_coherent(&edu->dev, EDU_BOUNCE_SIZE, &e->bounce_dma,
 				       GFP_KERNEL);
 	if (!e->bounce)
@@ -122,7 +120,7 @@ bool p2p_edu_translated(struct p2p_device *p2p)
 
 	return dom && (dom->type & __IOMMU_DOMAIN_PAGING);
 }
-EXPORT_SYMBOL_NS_GPL(p2p_edu_translated, DRM_P2P_TEST);
+EXPORT_SYMBOL_NS_GPL(p2p_edu_translated, "DRM_P2P_TEST");
 
 /**
  * p2p_edu_dma - one DMA transfer of the engine at a device address
@@ -159,4 +157,4 @@ int p2p_edu_dma(struct p2p_device *p2p, dma_addr_t addr, void *buf, u32 len, boo
 	mutex_unlock(&e->lock);
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(p2p_edu_dma, DRM_P2P_TEST);
+EXPORT_SYMBOL_NS_GPL(p2p_edu_dma, "DRM_P2P_TEST");

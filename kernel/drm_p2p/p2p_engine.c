@@ -20,7 +20,7 @@
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
-#include <asm/unaligned.h>
+#include <linux/unaligned.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -204,8 +204,11 @@ static void job_release(struct kref *ref)
 		drm_gem_object_put(&job->src.bo->base);
 	if (job->dst.bo)
 		drm_gem_object_put(&job->dst.bo->base);
-	/* A fence that was never initialised (no ops) is a bare allocation. */
-	if (job->fence && job->fence->ops)
+	/*
+	 * A fence that was never initialised is a bare allocation.  Its ops cannot
+	 * tell: dma_fence_signal() detaches them from a fence without .release.
+	 */
+	if (dma_fence_was_initialized(job->fence))
 		dma_fence_put(job->fence);
 	else
 		kfree(job->fence);
@@ -347,7 +350,7 @@ static int job_submit(struct p2p_job *job)
 		goto unlock;
 	}
 	mutex_lock(&p2p->submit_lock);
-	dma_fence_init(job->fence, &p2p_fence_ops, &p2p->fence_lock, p2p->fence_context,
+	dma_fence_init(job->fence, &p2p_fence_ops, NULL, p2p->fence_context,
 		       ++p2p->fence_seqno);
 	for (i = 0; i < nobj; i++)
 		dma_resv_add_fence(objs[i]->resv, job->fence,
@@ -365,7 +368,7 @@ static struct p2p_job *job_alloc(struct p2p_device *p2p, enum p2p_job_op op, u64
 {
 	struct p2p_job *job;
 
-	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	job = kzalloc_obj(*job);
 	if (!job)
 		return NULL;
 	kref_init(&job->ref);
@@ -374,7 +377,7 @@ static struct p2p_job *job_alloc(struct p2p_device *p2p, enum p2p_job_op op, u64
 	job->op = op;
 	job->size = size;
 	job->bounce = kmalloc(PAGE_SIZE, GFP_KERNEL);
-	job->fence = kzalloc(sizeof(*job->fence), GFP_KERNEL);
+	job->fence = kzalloc_obj(*job->fence);
 	if (!job->bounce || !job->fence) {
 		kref_put(&job->ref, job_release);
 		return NULL;
@@ -524,7 +527,6 @@ int p2p_engine_checksum(struct p2p_device *p2p, struct drm_file *file,
  */
 int p2p_engine_init(struct p2p_device *p2p)
 {
-	spin_lock_init(&p2p->fence_lock);
 	mutex_init(&p2p->submit_lock);
 	p2p->fence_context = dma_fence_context_alloc(1);
 	p2p->wq = alloc_ordered_workqueue("drm_p2p-%s", 0, pci_name(p2p->pdev));

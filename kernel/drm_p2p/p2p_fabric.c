@@ -217,7 +217,7 @@ out:
 	up_read(&fabric_rwsem);
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(p2p_fabric_access, DRM_P2P_TEST);
+EXPORT_SYMBOL_NS_GPL(p2p_fabric_access, "DRM_P2P_TEST");
 
 /**
  * p2p_fabric_resolve - the CPU physical address an engine address reaches
@@ -236,7 +236,7 @@ phys_addr_t p2p_fabric_resolve(struct p2p_device *p2p, u64 addr)
 	up_read(&fabric_rwsem);
 	return ret ? 0 : phys;
 }
-EXPORT_SYMBOL_NS_GPL(p2p_fabric_resolve, DRM_P2P_TEST);
+EXPORT_SYMBOL_NS_GPL(p2p_fabric_resolve, "DRM_P2P_TEST");
 
 /**
  * p2p_fabric_count - number of bound GPUs
@@ -254,7 +254,7 @@ unsigned int p2p_fabric_count(void)
 	up_read(&fabric_rwsem);
 	return nr;
 }
-EXPORT_SYMBOL_NS_GPL(p2p_fabric_count, DRM_P2P_TEST);
+EXPORT_SYMBOL_NS_GPL(p2p_fabric_count, "DRM_P2P_TEST");
 
 /**
  * p2p_fabric_get - a bound GPU by position
@@ -288,4 +288,4 @@ struct p2p_device *p2p_fabric_get(unsigned int nth)
 	up_read(&fabric_rwsem);
 	return p2p;
 }
-EXPORT_SYMBOL_NS_GPL(p2p_fabric_get, DRM_P2P_TEST);
+EXPORT_SYMBOL_NS_GPL(p2p_fabric_get, "DRM_P2P_TEST");

@@ -12,6 +12,7 @@
 #include <linux/pci.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -36,7 +37,7 @@ struct p2p_bo *p2p_bo_alloc(struct p2p_device *p2p, size_t size, enum p2p_bo_kin
 	struct p2p_bo *bo;
 	int ret;
 
-	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	bo = kzalloc_obj(*bo);
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
 	bo->kind = kind;
@@ -143,7 +144,7 @@ struct p2p_bo *p2p_bo_create(struct p2p_device *p2p, u64 size, u32 flags)
 	}
 	return bo;
 }
-EXPORT_SYMBOL_NS_GPL(p2p_bo_create, DRM_P2P_TEST);
+EXPORT_SYMBOL_NS_GPL(p2p_bo_create, "DRM_P2P_TEST");
 
 /**
  * p2p_bo_create_handle - create a BO and a handle for it
@@ -241,16 +242,16 @@ static void p2p_gem_free(struct drm_gem_object *obj)
  */
 static u64 bo_vram_offset(struct p2p_bo *bo, u64 offset, u64 *contig)
 {
-	struct drm_buddy *mm = &p2p_bo_dev(bo)->vram.mm;
-	struct drm_buddy_block *block;
+	struct gpu_buddy *mm = &p2p_bo_dev(bo)->vram.mm;
+	struct gpu_buddy_block *block;
 
 	list_for_each_entry(block, &bo->blocks, link) {
-		u64 len = drm_buddy_block_size(mm, block);
+		u64 len = gpu_buddy_block_size(mm, block);
 
 		if (offset < len) {
 			if (contig)
 				*contig = len - offset;
-			return drm_buddy_block_offset(block) + offset;
+			return gpu_buddy_block_offset(block) + offset;
 		}
 		offset -= len;
 	}
@@ -268,7 +269,7 @@ phys_addr_t p2p_bo_vram_phys(struct p2p_bo *bo, u64 offset)
 {
 	return p2p_bo_dev(bo)->vram_phys + bo_vram_offset(bo, offset, NULL);
 }
-EXPORT_SYMBOL_NS_GPL(p2p_bo_vram_phys, DRM_P2P_TEST);
+EXPORT_SYMBOL_NS_GPL(p2p_bo_vram_phys, "DRM_P2P_TEST");
 
 static unsigned int bo_all_segs(struct p2p_bo *bo, struct p2p_seg *out);
 
@@ -309,9 +310,9 @@ static int p2p_gem_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 
 	if (bo->kind != P2P_BO_VRAM && bo->kind != P2P_BO_SYSTEM)
 		return -EINVAL;
-	vma->vm_flags |= VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
+	vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	if (bo->kind == P2P_BO_VRAM) {
-		vma->vm_flags |= VM_IO;
+		vm_flags_set(vma, VM_IO);
 		vma->vm_page_prot = pgprot_writecombine(vm_get_page_prot(vma->vm_flags));
 	} else {
 		vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
@@ -386,15 +387,15 @@ static unsigned int bo_all_segs(struct p2p_bo *bo, struct p2p_seg *out)
 {
 	struct p2p_device *p2p = p2p_bo_dev(bo);
 	struct p2p_seg last = {}, s;
-	struct drm_buddy_block *block;
+	struct gpu_buddy_block *block;
 	struct scatterlist *sg;
 	unsigned int nr = 0, i;
 
 	switch (bo->kind) {
 	case P2P_BO_VRAM:
 		list_for_each_entry(block, &bo->blocks, link) {
-			s.addr = drm_buddy_block_offset(block);
-			s.len = drm_buddy_block_size(&p2p->vram.mm, block);
+			s.addr = gpu_buddy_block_offset(block);
+			s.len = gpu_buddy_block_size(&p2p->vram.mm, block);
 			s.path = DRM_P2P_PATH_LOCAL;
 			seg_emit(out, &nr, &last, &s);
 		}

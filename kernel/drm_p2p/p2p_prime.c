@@ -12,7 +12,7 @@
  *  - a dma-buf exported by this same device gives back the original BO;
  *  - any other phyr dma-buf (another drm_p2p GPU's VRAM) is attached with the
  *    importing GPU's *engine* device and mapped with phyr_map(): the engine then
- *    addresses the exporter's memory through those DMA addresses.  move_notify drops
+ *    addresses the exporter's memory through those DMA addresses.  invalidate_mappings drops
  *    the mapping; the next engine use maps again.  A GPU that cannot reach the
  *    memory fails the import with -EREMOTEIO;
  *  - other dma-bufs (vgem, udmabuf, ...) are attached to the engine device and
@@ -65,7 +65,7 @@ static int p2p_dmabuf_get_ranges(struct dma_buf *dmabuf, struct phyr_list *out)
 {
 	struct p2p_bo *bo = dmabuf_bo(dmabuf);
 	struct p2p_device *p2p = p2p_bo_dev(bo);
-	struct drm_buddy_block *block;
+	struct gpu_buddy_block *block;
 	unsigned long i, npages;
 	int ret = 0;
 
@@ -73,8 +73,8 @@ static int p2p_dmabuf_get_ranges(struct dma_buf *dmabuf, struct phyr_list *out)
 	case P2P_BO_VRAM:
 		list_for_each_entry(block, &bo->blocks, link) {
 			ret = phyr_list_append(out, p2p->provider,
-					       p2p->vram_phys + drm_buddy_block_offset(block),
-					       drm_buddy_block_size(&p2p->vram.mm, block));
+					       p2p->vram_phys + gpu_buddy_block_offset(block),
+					       gpu_buddy_block_size(&p2p->vram.mm, block));
 			if (ret)
 				break;
 		}
@@ -185,7 +185,7 @@ struct dma_buf *p2p_gem_prime_export(struct drm_gem_object *obj, int flags)
 
 	if (bo->kind != P2P_BO_VRAM && bo->kind != P2P_BO_SYSTEM)
 		return ERR_PTR(-EINVAL);
-	exp = kzalloc(sizeof(*exp), GFP_KERNEL);
+	exp = kzalloc_obj(*exp);
 	if (!exp)
 		return ERR_PTR(-ENOMEM);
 	exp->bo = bo;
@@ -211,7 +211,7 @@ struct dma_buf *p2p_gem_prime_export(struct drm_gem_object *obj, int flags)
  * p2p_prime_revoke_all - withdraw every dma-buf a GPU exported (unbind)
  * @p2p: the GPU, unplugged
  *
- * Importers get move_notify and can no longer map the buffers (-ENODEV); CPU
+ * Importers get invalidate_mappings and can no longer map the buffers (-ENODEV); CPU
  * mappings of the dma-buf files are zapped (new faults get SIGBUS).
  */
 void p2p_prime_revoke_all(struct p2p_device *p2p)
@@ -236,7 +236,7 @@ void p2p_prime_init(struct p2p_device *p2p)
 	INIT_LIST_HEAD(&p2p->exports);
 }
 
-static void p2p_import_move_notify(struct dma_buf_attachment *attach)
+static void p2p_import_invalidate(struct dma_buf_attachment *attach)
 {
 	struct p2p_bo *bo = phyr_attach_priv(attach);
 
@@ -251,7 +251,7 @@ static void p2p_import_move_notify(struct dma_buf_attachment *attach)
 }
 
 static const struct phyr_importer_ops p2p_importer_ops = {
-	.move_notify = p2p_import_move_notify,
+	.invalidate_mappings = p2p_import_invalidate,
 };
 
 /**

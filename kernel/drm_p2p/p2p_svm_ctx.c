@@ -132,14 +132,16 @@ static struct p2p_svm_range *p2p_svm_range_get(struct p2p_svm_ctx *ctx,
 	if (r)
 		return r;
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	r = kzalloc_obj(*r);
 	if (!r)
 		return ERR_PTR(-ENOMEM);
+	mutex_init(&r->fault_lock);
 	r->ctx = ctx;
 	r->start = addr & ~(P2P_SVM_RANGE_SIZE - 1);
 	ret = mmu_interval_notifier_insert(&r->notifier, ctx->mm, r->start,
 					   P2P_SVM_RANGE_SIZE, &p2p_svm_notifier_ops);
 	if (ret) {
+		mutex_destroy(&r->fault_lock);
 		kfree(r);
 		return ERR_PTR(ret);
 	}
@@ -148,6 +150,7 @@ static struct p2p_svm_range *p2p_svm_range_get(struct p2p_svm_ctx *ctx,
 	if (old) {
 		/* lost a race with another thread, or no memory */
 		mmu_interval_notifier_remove(&r->notifier);
+		mutex_destroy(&r->fault_lock);
 		kfree(r);
 		return xa_is_err(old) ? ERR_PTR(xa_err(old)) : old;
 	}
@@ -175,9 +178,8 @@ static int p2p_svm_mkpte(struct p2p_svm_ctx *ctx, unsigned long hpfn, u64 *pte)
 	}
 	if (is_zone_device_page(page))
 		return -EREMOTEIO;
-	dma = dma_map_page_attrs(sdev->engine, page, 0, PAGE_SIZE,
-				 p2p_svm_pte_dir(flags), DMA_ATTR_SKIP_CPU_SYNC);
-	if (dma_mapping_error(sdev->engine, dma))
+	if (p2p_svm_map_page(sdev, page, p2p_svm_pte_dir(flags),
+			     DMA_ATTR_SKIP_CPU_SYNC, &dma))
 		return -ENOMEM;
 	if (WARN_ON_ONCE(!PAGE_ALIGNED(dma))) {
 		dma_unmap_page_attrs(sdev->engine, dma, PAGE_SIZE,
@@ -355,7 +357,8 @@ int p2p_svm_ctx_fault(struct p2p_svm_ctx *ctx, unsigned long start,
 
 	if (!mmget_not_zero(ctx->mm))
 		return -ESRCH;
-	pfns = kmalloc_array(P2P_SVM_RANGE_PAGES, sizeof(*pfns), GFP_KERNEL);
+	/* hmm_range_fault() keeps the caller's HMM_PFN_INOUT_FLAGS of each entry: none. */
+	pfns = kcalloc(P2P_SVM_RANGE_PAGES, sizeof(*pfns), GFP_KERNEL);
 	ptes = kcalloc(P2P_SVM_RANGE_PAGES, sizeof(*ptes), GFP_KERNEL);
 	if (!pfns || !ptes) {
 		ret = -ENOMEM;
@@ -371,7 +374,11 @@ int p2p_svm_ctx_fault(struct p2p_svm_ctx *ctx, unsigned long start,
 			ret = PTR_ERR(r);
 			break;
 		}
+		ret = mutex_lock_killable(&r->fault_lock);
+		if (ret)
+			break;
 		ret = p2p_svm_range_fault(ctx, r, addr, next, write, pfns, ptes);
+		mutex_unlock(&r->fault_lock);
 		if (ret)
 			break;
 		(*faults)++;
@@ -402,7 +409,7 @@ struct p2p_svm_ctx *p2p_svm_ctx_create(struct p2p_svm_device *sdev,
 	u32 nid;
 	int ret;
 
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	ctx = kzalloc_obj(*ctx);
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&ctx->ref);
@@ -514,6 +521,7 @@ static void p2p_svm_ctx_release(struct kref *ref)
 		mutex_lock(&ctx->lock);
 		p2p_svm_range_clear(ctx, r, 0, ULONG_MAX);
 		mutex_unlock(&ctx->lock);
+		mutex_destroy(&r->fault_lock);
 		kfree(r);
 	}
 	xa_destroy(&ctx->ranges);

@@ -88,9 +88,9 @@ struct p2p_svm_device *p2p_svm_dev_from_drm(struct drm_device *drm)
  */
 struct p2p_svm_device *p2p_svm_dev_of_page(struct page *page)
 {
-	if (!is_device_private_page(page) || page->pgmap->ops != &p2p_svm_pagemap_ops)
+	if (!is_device_private_page(page) || page_pgmap(page)->ops != &p2p_svm_pagemap_ops)
 		return NULL;
-	return container_of(page->pgmap, struct p2p_svm_device, pagemap);
+	return container_of(page_pgmap(page), struct p2p_svm_device, pagemap);
 }
 
 /**
@@ -238,7 +238,7 @@ struct page *p2p_svm_vram_alloc(struct p2p_svm_device *sdev)
 
 	page = pfn_to_page(sdev->first_pfn + idx);
 	page->zone_device_data = NULL;
-	zone_device_page_init(page);
+	zone_device_page_init(page, &sdev->pagemap, 0);
 	return page;
 }
 
@@ -258,8 +258,9 @@ unsigned long p2p_svm_vram_free_pages(struct p2p_svm_device *sdev)
 	return n;
 }
 
-static void p2p_svm_page_free(struct page *page)
+static void p2p_svm_folio_free(struct folio *folio)
 {
+	struct page *page = &folio->page;
 	struct p2p_svm_device *sdev = p2p_svm_dev_of_page(page);
 	unsigned long idx = p2p_svm_vram_index(sdev, page);
 
@@ -272,7 +273,7 @@ static void p2p_svm_page_free(struct page *page)
 }
 
 const struct dev_pagemap_ops p2p_svm_pagemap_ops = {
-	.page_free = p2p_svm_page_free,
+	.folio_free = p2p_svm_folio_free,
 	.migrate_to_ram = p2p_svm_migrate_to_ram_fault,
 };
 
@@ -428,7 +429,7 @@ static int p2p_svm_join(struct p2p_svm_device *sdev)
 			group = o->group;
 	}
 	if (!group) {
-		group = kzalloc(sizeof(*group), GFP_KERNEL);
+		group = kzalloc_obj(*group);
 		if (!group)
 			goto err;
 		group->id = ++p2p_svm_group_next;
@@ -522,13 +523,14 @@ struct p2p_svm_device *p2p_svm_device_register(const struct p2p_svm_dev_desc *de
 			      desc->vram_offset)
 		return ERR_PTR(-EINVAL);
 
-	sdev = kzalloc(sizeof(*sdev), GFP_KERNEL);
-	link = kzalloc(sizeof(*link), GFP_KERNEL);
+	sdev = kzalloc_obj(*sdev);
+	link = kzalloc_obj(*link);
 	if (!sdev || !link) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
 	kref_init(&sdev->ref);
+	spin_lock_init(&sdev->map_lock);
 	spin_lock_init(&sdev->alloc_lock);
 	mutex_init(&sdev->evict_lock);
 	xa_init_flags(&sdev->ctxs, XA_FLAGS_ALLOC1);

@@ -107,6 +107,35 @@ int p2p_svm_engine_write(struct p2p_svm_device *sdev, dma_addr_t dma,
 	return p2p_svm_engine_xfer(sdev, dma, (void *)buf, len, true);
 }
 
+/**
+ * p2p_svm_map_page() - map a system page for the engine
+ * @sdev: the GPU whose engine will access the page
+ * @page: the page
+ * @dir: DMA direction
+ * @attrs: DMA_ATTR_*
+ * @dma: the engine address, out
+ *
+ * The mapping and its dma_mapping_error() check are one step under
+ * @sdev->map_lock.  DMA-API debugging pairs them by device address, which two
+ * mappings of one page share when no IOMMU translates: a mapping of the same
+ * page by another thread in between would take the check for itself, and the
+ * first mapping would be reported unchecked at its unmap.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int p2p_svm_map_page(struct p2p_svm_device *sdev, struct page *page,
+		     enum dma_data_direction dir, unsigned long attrs, dma_addr_t *dma)
+{
+	int ret = 0;
+
+	spin_lock(&sdev->map_lock);
+	*dma = dma_map_page_attrs(sdev->engine, page, 0, PAGE_SIZE, dir, attrs);
+	if (dma_mapping_error(sdev->engine, *dma))
+		ret = -ENOMEM;
+	spin_unlock(&sdev->map_lock);
+	return ret;
+}
+
 /* The engine address of a page for the migration copy, mapped if needed. */
 static int p2p_svm_page_dma(struct p2p_svm_device *sdev, struct page *page,
 			    enum dma_data_direction dir, dma_addr_t *dma, bool *mapped)
@@ -122,8 +151,7 @@ static int p2p_svm_page_dma(struct p2p_svm_device *sdev, struct page *page,
 		*dma = w->dma + ((dma_addr_t)p2p_svm_vram_index(owner, page) << PAGE_SHIFT);
 		return 0;
 	}
-	*dma = dma_map_page(sdev->engine, page, 0, PAGE_SIZE, dir);
-	if (dma_mapping_error(sdev->engine, *dma))
+	if (p2p_svm_map_page(sdev, page, dir, 0, dma))
 		return -ENOMEM;
 	*mapped = true;
 	return 0;

@@ -12,8 +12,9 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 
-#include <drm/drm_buddy.h>
+#include <linux/gpu_buddy.h>
 #include <drm/drm_file.h>
+#include <drm/drm_print.h>
 
 #include <uapi/drm/drm_p2p_svm.h>
 
@@ -68,20 +69,20 @@ static int glue_peer_path(struct drm_device *provider, struct device *client)
 }
 
 /* The slice's offset if @blocks are one contiguous range, else -EINVAL. */
-static s64 glue_blocks_offset(struct drm_buddy *mm, struct list_head *blocks, u64 size)
+static s64 glue_blocks_offset(struct gpu_buddy *mm, struct list_head *blocks, u64 size)
 {
-	struct drm_buddy_block *b;
+	struct gpu_buddy_block *b;
 	u64 start = 0, next = 0;
 	bool first = true;
 
 	list_for_each_entry(b, blocks, link) {
-		u64 off = drm_buddy_block_offset(b);
+		u64 off = gpu_buddy_block_offset(b);
 
 		if (first)
 			start = off;
 		else if (off != next)
 			return -EINVAL;
-		next = off + drm_buddy_block_size(mm, b);
+		next = off + gpu_buddy_block_size(mm, b);
 		first = false;
 	}
 	return !first && next - start == size ? (s64)start : -EINVAL;
@@ -114,7 +115,7 @@ void p2p_svm_attach(struct p2p_device *p2p)
 
 	if (!size)
 		return;
-	g = kzalloc(sizeof(*g), GFP_KERNEL);
+	g = kzalloc_obj(*g);
 	if (!g)
 		return;
 	g->p2p = p2p;

@@ -86,6 +86,9 @@ struct p2p_svm_device {
 	unsigned long first_pfn;
 	struct p2p_svm_group *group;
 
+	/* a system page's mapping for the engine and its error check, as one */
+	spinlock_t map_lock;
+
 	/* page allocator of the slice */
 	spinlock_t alloc_lock;
 	unsigned long *bitmap;
@@ -139,9 +142,13 @@ struct p2p_svm_ctx {
 
 /**
  * struct p2p_svm_range - 2 MiB of mirrored VA: notifier and PTEs
+ * @fault_lock: one fault of the range at a time.  Concurrent faults would each
+ *	map every system page of the range for the engine, all but one of them in
+ *	vain (DMA-API debugging reports more than 7 mappings of a page as a leak).
  */
 struct p2p_svm_range {
 	struct mmu_interval_notifier notifier;
+	struct mutex fault_lock;	/* serialises the faults of the range */
 	struct p2p_svm_ctx *ctx;
 	unsigned long start;
 	u64 pte[P2P_SVM_RANGE_PAGES];
@@ -171,6 +178,8 @@ int p2p_svm_engine_read(struct p2p_svm_device *sdev, dma_addr_t dma,
 			void *buf, size_t len);
 int p2p_svm_engine_write(struct p2p_svm_device *sdev, dma_addr_t dma,
 			 const void *buf, size_t len);
+int p2p_svm_map_page(struct p2p_svm_device *sdev, struct page *page,
+		     enum dma_data_direction dir, unsigned long attrs, dma_addr_t *dma);
 int p2p_svm_copy_page(struct p2p_svm_device *sdev, struct page *dst,
 		      struct page *src, void *tmp);
 

@@ -74,7 +74,7 @@ TRACE_EVENT(p2p_svm_migrate,
 	),
 	TP_fast_assign(
 		__entry->gpu = gpu;
-		__assign_str(why, why);
+		__assign_str(why);
 		__entry->start = start;
 		__entry->npages = npages;
 		__entry->moved = moved;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * VRAM manager: a drm_buddy allocator over the VRAM BAR.
+ * VRAM manager: a gpu_buddy allocator over the VRAM BAR.
  */
 #include <linux/io.h>
 #include <linux/log2.h>
@@ -14,7 +14,7 @@ static void p2p_vram_release(struct drm_device *drm, void *data)
 {
 	struct p2p_vram *vram = data;
 
-	drm_buddy_fini(&vram->mm);
+	gpu_buddy_fini(&vram->mm);
 	mutex_destroy(&vram->lock);
 }
 
@@ -34,7 +34,7 @@ int p2p_vram_init(struct p2p_device *p2p, u64 size)
 	int ret;
 
 	mutex_init(&vram->lock);
-	ret = drm_buddy_init(&vram->mm, size, P2P_VRAM_CHUNK);
+	ret = gpu_buddy_init(&vram->mm, size, P2P_VRAM_CHUNK);
 	if (ret) {
 		mutex_destroy(&vram->lock);
 		return ret;
@@ -74,7 +74,7 @@ int p2p_vram_alloc(struct p2p_device *p2p, u64 size, bool contiguous,
 		ret = -ENOSPC;
 		goto out;
 	}
-	ret = drm_buddy_alloc_blocks(&vram->mm, 0, vram->size, alloc, min, blocks, 0);
+	ret = gpu_buddy_alloc_blocks(&vram->mm, 0, vram->size, alloc, min, blocks, 0);
 	if (ret) {
 		/* The buddy allocator says -ENOSPC for exhaustion; keep that errno. */
 		if (ret != -ENOMEM)
@@ -82,9 +82,9 @@ int p2p_vram_alloc(struct p2p_device *p2p, u64 size, bool contiguous,
 		goto out;
 	}
 	if (alloc != size) {
-		ret = drm_buddy_block_trim(&vram->mm, size, blocks);
+		ret = gpu_buddy_block_trim(&vram->mm, NULL, size, blocks);
 		if (ret) {
-			drm_buddy_free_list(&vram->mm, blocks);
+			gpu_buddy_free_list(&vram->mm, blocks, 0);
 			goto out;
 		}
 	}
@@ -93,7 +93,7 @@ out:
 	mutex_unlock(&vram->lock);
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(p2p_vram_alloc, DRM_P2P_TEST);
+EXPORT_SYMBOL_NS_GPL(p2p_vram_alloc, "DRM_P2P_TEST");
 
 /**
  * p2p_vram_free - free VRAM allocated by p2p_vram_alloc()
@@ -103,17 +103,17 @@ EXPORT_SYMBOL_NS_GPL(p2p_vram_alloc, DRM_P2P_TEST);
 void p2p_vram_free(struct p2p_device *p2p, struct list_head *blocks)
 {
 	struct p2p_vram *vram = &p2p->vram;
-	struct drm_buddy_block *block;
+	struct gpu_buddy_block *block;
 	u64 size = 0;
 
 	mutex_lock(&vram->lock);
 	list_for_each_entry(block, blocks, link)
-		size += drm_buddy_block_size(&vram->mm, block);
-	drm_buddy_free_list(&vram->mm, blocks);
+		size += gpu_buddy_block_size(&vram->mm, block);
+	gpu_buddy_free_list(&vram->mm, blocks, 0);
 	vram->used -= size;
 	mutex_unlock(&vram->lock);
 }
-EXPORT_SYMBOL_NS_GPL(p2p_vram_free, DRM_P2P_TEST);
+EXPORT_SYMBOL_NS_GPL(p2p_vram_free, "DRM_P2P_TEST");
 
 /**
  * p2p_vram_usage - VRAM statistics
@@ -136,11 +136,11 @@ void p2p_vram_usage(struct p2p_device *p2p, u64 *size, u64 *used)
  */
 void p2p_vram_clear(struct p2p_device *p2p, struct list_head *blocks)
 {
-	struct drm_buddy_block *block;
+	struct gpu_buddy_block *block;
 
 	list_for_each_entry(block, blocks, link) {
-		u64 off = drm_buddy_block_offset(block);
-		u64 len = drm_buddy_block_size(&p2p->vram.mm, block);
+		u64 off = gpu_buddy_block_offset(block);
+		u64 len = gpu_buddy_block_size(&p2p->vram.mm, block);
 
 		memset_io(p2p->vram_io + off, 0, len);
 		cond_resched();

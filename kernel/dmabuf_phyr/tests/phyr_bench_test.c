@@ -2,7 +2,7 @@
 /*
  * KUnit benchmark: memory per stored range, phyr (16 bytes, packed 8 bytes) against
  * struct scatterlist, for the allocation pattern of a VRAM manager: a 256 MiB buffer
- * made of drm_buddy-like power-of-two blocks that are not contiguous.  Prints the
+ * made of gpu_buddy-like power-of-two blocks that are not contiguous.  Prints the
  * numbers (the "bench" lines of the KTAP log) and checks the bounds the design
  * promises.  Also the time to build, pack and walk each form.
  */
@@ -159,6 +159,6 @@ kunit_test_suite(bench_suite);
 
 MODULE_DESCRIPTION("KUnit suites of dmabuf_phyr");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(DMABUF_PHYR);
-MODULE_IMPORT_NS(DMA_BUF);
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS("DMABUF_PHYR");
+MODULE_IMPORT_NS("DMA_BUF");
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");

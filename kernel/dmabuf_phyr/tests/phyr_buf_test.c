@@ -87,7 +87,7 @@ static void count_notify(struct dma_buf_attachment *attach)
 	notified++;
 }
 
-static const struct phyr_importer_ops count_ops = { .move_notify = count_notify };
+static const struct phyr_importer_ops count_ops = { .invalidate_mappings = count_notify };
 
 static void buf_export_rejects_bad_info(struct kunit *test)
 {
@@ -129,7 +129,7 @@ static void buf_map_sysram(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, map->ranges[0].len, (u64)SZ_128K);
 	KUNIT_EXPECT_EQ(test, map->ranges[1].len, (u64)SZ_64K);
 	/* a plain device without an IOMMU addresses RAM by its physical address */
-	if (!get_dma_ops(c->dev)) {
+	if (!phyr_dev_dma_translated(c->dev)) {
 		KUNIT_EXPECT_EQ(test, (u64)map->ranges[0].addr, (u64)c->phys);
 		KUNIT_EXPECT_EQ(test, (u64)map->ranges[1].addr, (u64)c->phys + SZ_128K + SZ_64K);
 	}
@@ -139,31 +139,35 @@ static void buf_map_sysram(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, list_empty(&c->dmabuf->attachments));
 }
 
-/* A static importer (vkms-like): the core pins and maps at attach time. */
+/* A static importer (vkms-like): the core pins the buffer for as long as it is mapped. */
 static void buf_sg_static(struct kunit *test)
 {
 	struct buf_ctx *c = test->priv;
 	struct dma_buf_attachment *a;
 	struct scatterlist *sg;
 	unsigned int i, seg = phyr_sg_max_segment(c->dev);
+	struct sg_table *sgt;
 	u64 total = 0;
 
 	a = dma_buf_attach(c->dmabuf, c->dev);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a->sgt);
+	KUNIT_EXPECT_EQ(test, c->exp.pins, 0);
+	sgt = dma_buf_map_attachment_unlocked(a, DMA_BIDIRECTIONAL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sgt);
 	KUNIT_EXPECT_EQ(test, c->exp.pins, 1);
 	/* 128K and 64K split at the device's maximum segment (64K by default) */
-	KUNIT_EXPECT_EQ(test, a->sgt->nents, (unsigned int)(DIV_ROUND_UP(SZ_128K, seg) +
-							    DIV_ROUND_UP(SZ_64K, seg)));
-	for_each_sgtable_dma_sg(a->sgt, sg, i) {
+	KUNIT_EXPECT_EQ(test, sgt->nents, (unsigned int)(DIV_ROUND_UP(SZ_128K, seg) +
+							 DIV_ROUND_UP(SZ_64K, seg)));
+	for_each_sgtable_dma_sg(sgt, sg, i) {
 		KUNIT_EXPECT_LE(test, sg_dma_len(sg), seg);
 		total += sg_dma_len(sg);
 	}
 	KUNIT_EXPECT_EQ(test, total, (u64)c->dmabuf->size);
-	if (!get_dma_ops(c->dev))
-		KUNIT_EXPECT_EQ(test, (u64)sg_dma_address(a->sgt->sgl), (u64)c->phys);
-	dma_buf_detach(c->dmabuf, a);
+	if (!phyr_dev_dma_translated(c->dev))
+		KUNIT_EXPECT_EQ(test, (u64)sg_dma_address(sgt->sgl), (u64)c->phys);
+	dma_buf_unmap_attachment_unlocked(a, sgt, DMA_BIDIRECTIONAL);
 	KUNIT_EXPECT_EQ(test, c->exp.pins, 0);
+	dma_buf_detach(c->dmabuf, a);
 }
 
 static void sg_notify(struct dma_buf_attachment *attach)
@@ -173,7 +177,7 @@ static void sg_notify(struct dma_buf_attachment *attach)
 
 static const struct dma_buf_attach_ops sg_dyn_ops = {
 	.allow_peer2peer = true,
-	.move_notify = sg_notify,
+	.invalidate_mappings = sg_notify,
 };
 
 /* A dynamic importer that knows nothing of phyr. */
@@ -185,7 +189,6 @@ static void buf_sg_dynamic(struct kunit *test)
 
 	a = dma_buf_dynamic_attach(c->dmabuf, c->dev, &sg_dyn_ops, NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
-	KUNIT_EXPECT_NULL(test, a->sgt);
 	dma_resv_lock(c->dmabuf->resv, NULL);
 	KUNIT_EXPECT_EQ(test, dma_buf_pin(a), 0);
 	KUNIT_EXPECT_EQ(test, c->exp.pins, 1);
@@ -217,7 +220,7 @@ static void revoke_notify(struct dma_buf_attachment *attach)
 	}
 }
 
-static const struct phyr_importer_ops revoke_ops = { .move_notify = revoke_notify };
+static const struct phyr_importer_ops revoke_ops = { .invalidate_mappings = revoke_notify };
 
 static void buf_revoke(struct kunit *test)
 {
@@ -302,7 +305,7 @@ static void race_notify(struct dma_buf_attachment *attach)
 {
 }
 
-static const struct phyr_importer_ops race_ops = { .move_notify = race_notify };
+static const struct phyr_importer_ops race_ops = { .invalidate_mappings = race_notify };
 
 /* Revoke while another thread maps and unmaps as fast as it can. */
 static void buf_revoke_races_map(struct kunit *test)
@@ -394,6 +397,7 @@ static void buf_debugfs(struct kunit *test)
 	struct buf_ctx *c = test->priv;
 	struct dma_buf_attachment *a, *sa;
 	struct phyr_mapping *map;
+	struct sg_table *sgt;
 	struct seq_file m = {};
 	char *line;
 
@@ -402,8 +406,11 @@ static void buf_debugfs(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, m.buf);
 	a = phyr_attach(c->dmabuf, c->dev, &count_ops, NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
+	/* the core pins a static attachment while it is mapped */
 	sa = dma_buf_attach(c->dmabuf, c->dev);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sa);
+	sgt = dma_buf_map_attachment_unlocked(sa, DMA_BIDIRECTIONAL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sgt);
 	dma_resv_lock(c->dmabuf->resv, NULL);
 	map = phyr_map(a);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, map);
@@ -425,6 +432,7 @@ static void buf_debugfs(struct kunit *test)
 	dma_resv_lock(c->dmabuf->resv, NULL);
 	phyr_unmap(a, map);
 	dma_resv_unlock(c->dmabuf->resv);
+	dma_buf_unmap_attachment_unlocked(sa, sgt, DMA_BIDIRECTIONAL);
 	dma_buf_detach(c->dmabuf, sa);
 	phyr_detach(c->dmabuf, a);
 }
@@ -519,14 +527,14 @@ static void buf_vram_pair(struct kunit *test, struct phyr_test_gpu *from,
 	if (want == PHYR_MAP_BUS_ADDR)
 		KUNIT_EXPECT_EQ(test, (u64)map->ranges[0].addr,
 				(u64)phys + phyr_provider_bus_offset(p));
-	else if (!get_dma_ops(&to->engine->dev))
+	else if (!phyr_dev_dma_translated(&to->engine->dev))
 		KUNIT_EXPECT_EQ(test, (u64)map->ranges[0].addr, (u64)phys);
 	kunit_info(test, "VRAM %s -> engine %s: %s %pad (phys %pa)\n", pci_name(from->vram),
 		   pci_name(to->engine), phyr_map_type_name(want), &map->ranges[0].addr, &phys);
 
 	/* Prove the address: the engine reads a pattern the CPU wrote into the VRAM. */
 	edu = NULL;
-	if (want == PHYR_MAP_BUS_ADDR && get_dma_ops(&to->engine->dev))
+	if (want == PHYR_MAP_BUS_ADDR && phyr_dev_dma_translated(&to->engine->dev))
 		kunit_info(test, "QEMU sends bus-address DMA through its IOMMU: not probed\n");
 	else if (!from->vram->driver && phyr_test_gpu_free(to))
 		edu = phyr_test_edu_open(test, to->engine);

@@ -247,7 +247,7 @@ static enum phyr_map_type expected_path(struct pci_dev *vram, struct pci_dev *en
 		return bus_end <= mask ? PHYR_MAP_BUS_ADDR : PHYR_MAP_NOT_SUPPORTED;
 	if (kdist < 0)
 		return PHYR_MAP_NOT_SUPPORTED;
-	if (!get_dma_ops(&engine->dev) && phys_end > mask)
+	if (!phyr_dev_dma_translated(&engine->dev) && phys_end > mask)
 		return PHYR_MAP_NOT_SUPPORTED;
 	return PHYR_MAP_THRU_HOST_BRIDGE;
 }

@@ -103,7 +103,7 @@ struct device *phyr_test_device(struct kunit *test, u64 dma_mask)
 	struct device *dev;
 	int ret;
 
-	td = kzalloc(sizeof(*td), GFP_KERNEL);
+	td = kzalloc_obj(*td);
 	if (!td)
 		return ERR_PTR(-ENOMEM);
 	dev = &td->dev;
@@ -144,7 +144,7 @@ struct phyr_test_edu *phyr_test_edu_open(struct kunit *test, struct pci_dev *eng
 
 	if (engine->driver)
 		return NULL;
-	edu = kzalloc(sizeof(*edu), GFP_KERNEL);
+	edu = kzalloc_obj(*edu);
 	if (!edu)
 		return NULL;
 	edu->test = test;

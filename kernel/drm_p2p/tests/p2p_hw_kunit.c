@@ -55,8 +55,8 @@ static int hw_init(struct kunit *test)
 	if (ret)
 		return ret;
 	ctx->allocated = true;
-	ctx->vram_off = drm_buddy_block_offset(list_first_entry(&ctx->blocks,
-								struct drm_buddy_block, link));
+	ctx->vram_off = gpu_buddy_block_offset(list_first_entry(&ctx->blocks,
+								struct gpu_buddy_block, link));
 	return 0;
 }
 
@@ -213,5 +213,5 @@ kunit_test_suite(hw_suite);
 
 MODULE_DESCRIPTION("drm_p2p: KUnit tests on the emulated GPUs");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(DRM_P2P_TEST);
-MODULE_IMPORT_NS(DMABUF_PHYR);
+MODULE_IMPORT_NS("DRM_P2P_TEST");
+MODULE_IMPORT_NS("DMABUF_PHYR");

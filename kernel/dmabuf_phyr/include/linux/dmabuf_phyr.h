@@ -11,7 +11,7 @@
  * cannot reach a range.
  *
  * Every symbol is exported GPL-only in the DMABUF_PHYR namespace: users need
- * MODULE_IMPORT_NS(DMABUF_PHYR).  See docs/phyr.md.
+ * MODULE_IMPORT_NS("DMABUF_PHYR").  See docs/phyr.md.
  */
 #ifndef _LINUX_DMABUF_PHYR_H
 #define _LINUX_DMABUF_PHYR_H
@@ -168,12 +168,13 @@ void phyr_packed_fini(struct phyr_packed_list *pk);
  *	empty, initialised list; they must add up to the dma-buf size.  Called with the
  *	buffer's dma_resv lock held, at attach, at every map and from debugfs.
  * @pin: optional; keep the ranges where they are until @unpin (resv held).  Called
- *	once per pinning attachment.  An exporter without @pin never moves its memory.
+ *	for every mapping of a static importer and every dma_buf_pin() of a dynamic
+ *	one.  An exporter without @pin never moves its memory.
  * @unpin: optional; undo one @pin (resv held)
  * @fallback: optional; a device cannot reach some range: move the buffer where @dev
  *	reaches it (e.g. system RAM) and return 0, or return an error.  Resv held.
- * @vmap: optional; CPU mapping of the whole buffer (write-combined for VRAM).  On
- *	6.1 the dma-buf core calls it under dmabuf->lock, not the resv lock.
+ * @vmap: optional; CPU mapping of the whole buffer (write-combined for VRAM).  The
+ *	dma-buf core calls it with the buffer's resv lock held: it must not take it.
  * @vunmap: optional; undo @vmap
  * @mmap: optional; map the buffer into user space
  * @begin_cpu_access: optional; see &dma_buf_ops.begin_cpu_access
@@ -255,12 +256,12 @@ struct phyr_mapping {
 
 /**
  * struct phyr_importer_ops - importer callbacks
- * @move_notify: required; the buffer moves or is revoked: mappings must be dropped
+ * @invalidate_mappings: required; the buffer moves or is revoked: mappings must be dropped
  *	(phyr_unmap()) before the resv lock is released or the fences signalled.
  *	Called with the resv lock held.
  */
 struct phyr_importer_ops {
-	void (*move_notify)(struct dma_buf_attachment *attach);
+	void (*invalidate_mappings)(struct dma_buf_attachment *attach);
 };
 
 /* phyr_attach() takes the buffer's resv lock: call it with no dma_resv held. */
