@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -1303,6 +1304,88 @@ static void test_debugfs(void)
 	munmap(p, size);
 }
 
+/* The lifetime page counters of GPU 0's slice, from its debugfs file. */
+static bool svm_page_counters(uint64_t *allocated, uint64_t *freed)
+{
+	char path[PATH_MAX], line[512];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%d/svm", dev_minor(fd0));
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "pages allocated %" SCNu64 " folio_free %" SCNu64,
+			       allocated, freed) == 2;
+	fclose(f);
+	return found;
+}
+
+/*
+ * Every device-private page is freed exactly once: the core calls
+ * folio_free() once a page's last reference is gone (at refcount 0 since
+ * 6.16; a driver written for the old page_free at refcount 1 frees early or
+ * twice).  A cycle through every way a page leaves the VRAM: migration
+ * back, a peer GPU's fault (which must not free), munmap, the CPU fault, and
+ * the exit of a process that still has pages in VRAM.
+ */
+static void test_folio_free_once(void)
+{
+	size_t size = MIB, n = size / PAGE;
+	bool peers = fd1 >= 0 && svm_stats(fd0, ctx0).dev_owner == svm_stats(fd1, ctx1).dev_owner;
+	uint64_t alloc0, freed0, alloc1, freed1, sum, want;
+	uint64_t used0 = svm_stats(fd0, ctx0).dev_vram_used;
+	char *p = map_anon(size, PROT_READ | PROT_WRITE);
+	int status, tries;
+	pid_t pid;
+
+	igt_require_f(svm_page_counters(&alloc0, &freed0), "no svm debugfs file\n");
+	pattern(p, size, 27);
+	want = fnv(p + size / 2, size / 4);
+	igt_assert_eq(svm_migrate(fd0, ctx0, DRM_P2P_SVM_MIGRATE_TO_VRAM, p, size), (long)n);
+	if (peers) {
+		uint64_t before = svm_stats(fd0, ctx0).dev_vram_used;
+
+		igt_assert_eq(svm_checksum(fd1, ctx1, p, size, &sum), 0);
+		igt_assert_eq_u64(svm_stats(fd0, ctx0).dev_vram_used, before);
+	}
+	/* a quarter back by migration, a quarter by munmap, a quarter by CPU faults */
+	igt_assert_eq(svm_migrate(fd0, ctx0, DRM_P2P_SVM_MIGRATE_TO_RAM, p, size / 4),
+		      (long)(n / 4));
+	munmap(p + size / 4, size / 4);
+	igt_assert_eq_u64(fnv(p + size / 2, size / 4), want);
+
+	pid = fork();
+	igt_assert(pid >= 0);
+	if (pid == 0) {
+		char *q = map_anon(size, PROT_READ | PROT_WRITE);
+		uint32_t c;
+
+		if (__svm_create(fd0, 0, &c))
+			_exit(1);
+		pattern(q, size, 28);
+		_exit(svm_migrate(fd0, c, DRM_P2P_SVM_MIGRATE_TO_VRAM, q, size) != (long)n);
+	}
+	igt_assert_eq(waitpid(pid, &status, 0), pid);
+	igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	munmap(p, size / 4);
+	munmap(p + size / 2, size / 2);
+
+	/* the child's address space may be torn down after waitpid() returns */
+	for (tries = 0; tries < 50; tries++) {
+		igt_assert(svm_page_counters(&alloc1, &freed1));
+		if (freed1 - freed0 >= alloc1 - alloc0)
+			break;
+		usleep(100000);
+	}
+	igt_info("pages allocated %" PRIu64 ", folio_free calls %" PRIu64 "\n",
+		 alloc1 - alloc0, freed1 - freed0);
+	igt_assert_lte_u64(2 * n, alloc1 - alloc0);
+	igt_assert_eq_u64(freed1 - freed0, alloc1 - alloc0);
+	igt_assert_eq_u64(svm_stats(fd0, ctx0).dev_vram_used, used0);
+}
+
 static bool trace_write(const char *dir, const char *file, const char *val)
 {
 	char path[PATH_MAX];
@@ -1577,6 +1660,9 @@ igt_main
 	igt_subtest("debugfs")
 		test_debugfs();
 	igt_describe("Tracepoints for fault, migrate, invalidate and peer map");
+	igt_describe("Every device-private page reaches folio_free exactly once");
+	igt_subtest("folio-free-once")
+		test_folio_free_once();
 	igt_subtest("tracepoints")
 		test_tracepoints();
 	igt_describe("GPU 1 maps GPU 0's VRAM peer-to-peer: nothing migrates");

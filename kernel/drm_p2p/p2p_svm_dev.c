@@ -233,6 +233,7 @@ struct page *p2p_svm_vram_alloc(struct p2p_svm_device *sdev)
 		idx = find_first_zero_bit(sdev->bitmap, sdev->npages);
 	__set_bit(idx, sdev->bitmap);
 	sdev->used++;
+	sdev->pages_allocated++;
 	sdev->hint = idx + 1;
 	spin_unlock(&sdev->alloc_lock);
 
@@ -265,6 +266,7 @@ static void p2p_svm_folio_free(struct folio *folio)
 	unsigned long idx = p2p_svm_vram_index(sdev, page);
 
 	spin_lock(&sdev->alloc_lock);
+	sdev->folio_frees++;
 	if (!WARN_ON(!test_bit(idx, sdev->bitmap))) {
 		__clear_bit(idx, sdev->bitmap);
 		sdev->used--;

@@ -95,6 +95,9 @@ struct p2p_svm_device {
 	unsigned long used;
 	unsigned long hint;
 	bool dying;
+	/* for debugfs: each allocated page must reach folio_free exactly once */
+	u64 pages_allocated;
+	u64 folio_frees;
 
 	/* serialises evictions and the clock hand */
 	struct mutex evict_lock;

@@ -358,6 +358,7 @@ static int p2p_svm_debugfs_show(struct seq_file *m, void *unused)
 {
 	struct p2p_svm_device *sdev = m->private;
 	struct p2p_svm_ctx *ctx;
+	u64 allocated, freed;
 	unsigned long id;
 	unsigned int i;
 
@@ -366,6 +367,11 @@ static int p2p_svm_debugfs_show(struct seq_file *m, void *unused)
 		   sdev->vram_size >> 20, sdev->npages - p2p_svm_vram_free_pages(sdev),
 		   sdev->npages, atomic64_read(&sdev->cpu_faults),
 		   atomic64_read(&sdev->evictions));
+	spin_lock(&sdev->alloc_lock);
+	allocated = sdev->pages_allocated;
+	freed = sdev->folio_frees;
+	spin_unlock(&sdev->alloc_lock);
+	seq_printf(m, "pages allocated %llu folio_free %llu\n", allocated, freed);
 	for (i = 0; i < P2P_SVM_MAX_DEVS; i++) {
 		struct p2p_svm_peer *w = &sdev->peer[i];
 
