@@ -30,7 +30,12 @@ LIST_HEAD(phyr_bufs);
 
 static const struct dma_buf_ops phyr_dmabuf_ops;
 
-/* Check reachability for attach->dev, trying the exporter's fallback once. */
+/*
+ * Check reachability for attach->dev, trying the exporter's fallback once.  An
+ * importer that did not set allow_peer2peer may attach to device memory (to vmap
+ * it), but the exporter gets its one chance to move the buffer to system RAM now,
+ * before a static importer's map pins it; the map of device memory fails.
+ */
 static int phyr_attach_check(struct phyr_buf *buf, struct dma_buf_attachment *attach,
 			     enum phyr_map_type *path)
 {
@@ -47,7 +52,8 @@ static int phyr_attach_check(struct phyr_buf *buf, struct dma_buf_attachment *at
 			return ret;
 		*path = phyr_ranges_reachable(buf, attach->dev, &l);
 		phyr_list_fini(&l);
-		if (*path != PHYR_MAP_NOT_SUPPORTED)
+		if (*path != PHYR_MAP_NOT_SUPPORTED &&
+		    (attach->peer2peer || *path == PHYR_MAP_NONE))
 			return 0;
 		if (!buf->ops->fallback || fallback_tried)
 			break;
@@ -56,7 +62,7 @@ static int phyr_attach_check(struct phyr_buf *buf, struct dma_buf_attachment *at
 		if (ret)
 			break;
 	}
-	return -EREMOTEIO;
+	return *path == PHYR_MAP_NOT_SUPPORTED ? -EREMOTEIO : 0;
 }
 
 static int phyr_dmabuf_attach(struct dma_buf *dmabuf, struct dma_buf_attachment *attach)

@@ -5,16 +5,23 @@
  * For every range of the buffer the path decision of (provider, attaching device)
  * says how to address it:
  *
- *  - PHYR_MAP_NONE (system RAM): dma_map_page() on the importing device;
- *  - PHYR_MAP_THRU_HOST_BRIDGE: dma_map_resource() on the importing device, which
- *    gives an IOVA under an IOMMU and the physical address without;
+ *  - PHYR_MAP_NONE (system RAM) and PHYR_MAP_THRU_HOST_BRIDGE (a BAR reached through
+ *    the root complex) go through the importing device's DMA API: an IOVA under an
+ *    IOMMU, the physical address (or a bounce buffer for RAM) without;
  *  - PHYR_MAP_BUS_ADDR: the PCI bus address (physical address + the provider's bus
- *    offset); nothing is mapped;
+ *    offset); no DMA API at all;
  *  - PHYR_MAP_NOT_SUPPORTED: the exporter's fallback is tried once, else the map
  *    fails with -EREMOTEIO and a debug message naming the range and the reason.
  *
- * Unmapping releases exactly what mapping made, per range, from the path recorded in
- * the mapping.  Everything here runs under the buffer's dma_resv lock.
+ * Under an IOMMU a mapping takes one IOVA allocation for all its DMA API ranges
+ * (dma_iova_try_alloc()), links each range at its offset in it (dma_iova_link(),
+ * one IOMMU mapping per range, DMA_ATTR_MMIO for BARs), flushes the IOTLB once
+ * (dma_iova_sync()) and is torn down with one dma_iova_destroy().  Where there is no
+ * IOMMU, or the ranges' inner boundaries (or a BAR range's ends) are not aligned to its
+ * granule, each range is mapped on its own with dma_map_phys().
+ *
+ * Unmapping releases exactly what mapping made.  Everything here runs under the
+ * buffer's dma_resv lock.
  *
  * As in every dma-buf exporter, the mappings skip CPU cache maintenance: a buffer is
  * mapped by several importers at once (possibly several on one device), and CPU
@@ -111,25 +118,38 @@ enum phyr_map_type phyr_ranges_reachable(struct phyr_buf *buf, struct device *de
 	return worst;
 }
 
-static void phyr_unmap_range(struct device *dev, const struct phyr_dev_range *r,
-			     enum dma_data_direction dir)
+/* Attributes of the DMA API mapping of a range that takes one. */
+static unsigned long phyr_range_attrs(enum phyr_map_type path)
 {
-	switch (r->path) {
-	case PHYR_MAP_NONE:
-		dma_unmap_page_attrs(dev, r->addr, r->len, dir, PHYR_DMA_ATTRS);
-		break;
-	case PHYR_MAP_THRU_HOST_BRIDGE:
-		dma_unmap_resource(dev, r->addr, r->len, dir, PHYR_DMA_ATTRS);
-		break;
-	default:
-		break;
-	}
+	return path == PHYR_MAP_THRU_HOST_BRIDGE ? PHYR_DMA_ATTRS | DMA_ATTR_MMIO :
+						   PHYR_DMA_ATTRS;
+}
+
+static bool phyr_path_uses_dma_api(enum phyr_map_type path)
+{
+	return path == PHYR_MAP_NONE || path == PHYR_MAP_THRU_HOST_BRIDGE;
 }
 
 static void phyr_mapping_unmap_all(struct device *dev, struct phyr_mapping *map)
 {
-	while (map->nr)
-		phyr_unmap_range(dev, &map->ranges[--map->nr], map->dir);
+	if (dma_use_iova(&map->iova)) {
+		if (map->iova_len)
+			dma_iova_destroy(dev, &map->iova, map->iova_len, map->dir,
+					 PHYR_DMA_ATTRS);
+		else
+			dma_iova_free(dev, &map->iova);
+		memset(&map->iova, 0, sizeof(map->iova));
+		map->iova_len = 0;
+	} else {
+		while (map->nr) {
+			const struct phyr_dev_range *r = &map->ranges[--map->nr];
+
+			if (phyr_path_uses_dma_api(r->path))
+				dma_unmap_phys(dev, r->addr, r->len, map->dir,
+					       phyr_range_attrs(r->path));
+		}
+	}
+	map->nr = 0;
 	map->size = 0;
 }
 
@@ -163,8 +183,61 @@ int phyr_bus_addr(const struct phyr_provider *p, phys_addr_t phys, u64 len, u64 
 }
 EXPORT_SYMBOL_IF_KUNIT(phyr_bus_addr);
 
-static int phyr_map_range(struct device *dev, const struct phyr_entry *e,
-			  enum phyr_map_type path, enum dma_data_direction dir,
+/*
+ * The DMA API ranges of a mapping can share one IOVA allocation when every inner
+ * boundary between them falls on the IOMMU's granule (only the first range may start,
+ * and only the last may end, inside a granule), and every BAR range is whole granules
+ * (dma_iova_link() refuses to bounce MMIO for a device that needs swiotlb, where
+ * dma_map_phys() maps it).  Return their total length, or 0 when there are none or
+ * they cannot share.
+ */
+static size_t phyr_iova_span(struct device *dev, const struct phyr_list *l,
+			     const u8 *paths, phys_addr_t *first)
+{
+	unsigned long granule_mask = dma_get_merge_boundary(dev);
+	bool seen = false, open_end = false;
+	struct phyr_entry e;
+	size_t total = 0;
+	unsigned int i;
+
+	if (!granule_mask)
+		return 0;
+	phyr_list_for_each(l, i, e) {
+		if (!phyr_path_uses_dma_api(paths[i]))
+			continue;
+		if (paths[i] == PHYR_MAP_THRU_HOST_BRIDGE &&
+		    ((e.phys | e.len) & granule_mask))
+			return 0;
+		if (!seen)
+			*first = e.phys;
+		else if (open_end || (e.phys & granule_mask))
+			return 0;
+		seen = true;
+		open_end = (e.phys + e.len) & granule_mask;
+		if (check_add_overflow(total, (size_t)e.len, &total))
+			return 0;
+	}
+	return total;
+}
+
+/* One range through the IOVA allocation of the mapping, at the next free offset. */
+static int phyr_link_range(struct device *dev, struct phyr_mapping *map,
+			   const struct phyr_entry *e, enum phyr_map_type path,
+			   struct phyr_dev_range *r)
+{
+	int ret;
+
+	ret = dma_iova_link(dev, &map->iova, e->phys, map->iova_len, e->len, map->dir,
+			    phyr_range_attrs(path));
+	if (ret)
+		return ret;
+	r->addr = map->iova.addr + map->iova_len;
+	map->iova_len += e->len;
+	return 0;
+}
+
+static int phyr_map_range(struct device *dev, struct phyr_mapping *map,
+			  const struct phyr_entry *e, enum phyr_map_type path,
 			  struct phyr_dev_range *r)
 {
 	r->len = e->len;
@@ -174,12 +247,12 @@ static int phyr_map_range(struct device *dev, const struct phyr_entry *e,
 		if (!pfn_valid(PHYS_PFN(e->phys)) ||
 		    !pfn_valid(PHYS_PFN(e->phys + e->len - 1)))
 			return -EINVAL;
-		r->addr = dma_map_page_attrs(dev, pfn_to_page(PHYS_PFN(e->phys)),
-					     offset_in_page(e->phys), e->len, dir, PHYR_DMA_ATTRS);
-		return dma_mapping_error(dev, r->addr) ? -EREMOTEIO : 0;
+		fallthrough;
 	case PHYR_MAP_THRU_HOST_BRIDGE:
-		r->addr = dma_map_resource(dev, e->phys, e->len, dir, PHYR_DMA_ATTRS);
-		return dma_mapping_error(dev, r->addr) ? -EREMOTEIO : 0;
+		if (dma_use_iova(&map->iova))
+			return phyr_link_range(dev, map, e, path, r);
+		r->addr = dma_map_phys(dev, e->phys, e->len, map->dir, phyr_range_attrs(path));
+		return dma_mapping_error(dev, r->addr);
 	case PHYR_MAP_BUS_ADDR:
 		return phyr_bus_addr(e->provider, e->phys, e->len, dma_get_mask(dev),
 				     &r->addr);
@@ -188,13 +261,59 @@ static int phyr_map_range(struct device *dev, const struct phyr_entry *e,
 	}
 }
 
+/*
+ * The path of every range, in @paths.  An importer that did not set allow_peer2peer
+ * gets system RAM only.  A range the importer cannot reach, or may not take, gives
+ * the exporter's fallback one chance unless the attachment has pinned the buffer
+ * (*@moved is set when it moved the buffer: the ranges must be read again).
+ *
+ * Return: 0, -EOPNOTSUPP for device memory and an importer without peer2peer, or
+ * -EREMOTEIO when a range stays unreachable.
+ */
+static int phyr_range_paths(struct phyr_attachment *pa, struct dma_buf_attachment *attach,
+			    const struct phyr_list *l, u8 *paths, bool *fallback_tried,
+			    bool *moved)
+{
+	struct phyr_buf *buf = pa->buf;
+	struct device *dev = attach->dev;
+	struct phyr_entry e;
+	unsigned int i;
+	bool allowed;
+
+	*moved = false;
+	phyr_list_for_each(l, i, e) {
+		paths[i] = phyr_path_for(e.provider, dev);
+		allowed = attach->peer2peer || e.provider == phyr_provider_sysram();
+		if (allowed && paths[i] != PHYR_MAP_NOT_SUPPORTED)
+			continue;
+		/* A buffer this attachment pinned (a static importer's map) stays put. */
+		if (buf->ops->fallback && !*fallback_tried && !pa->pins) {
+			*fallback_tried = true;
+			if (!buf->ops->fallback(buf->dmabuf, dev)) {
+				*moved = true;
+				return 0;
+			}
+		}
+		if (!allowed) {
+			dev_dbg(dev, "phyr: %s: range %u is device memory (%s) and the importer did not allow peer2peer\n",
+				buf->name, i, phyr_provider_name(e.provider));
+			return -EOPNOTSUPP;
+		}
+		phyr_report_unreachable(dev, buf, i, &e);
+		return -EREMOTEIO;
+	}
+	return 0;
+}
+
 /**
  * phyr_map_locked - build the device ranges of an attachment
  * @attach: the attachment (of a phyr dma-buf)
  * @dir: DMA direction
  *
  * Return: the mapping, on the attachment's list; ERR_PTR(-ENODEV) once the buffer is
- * revoked, ERR_PTR(-EREMOTEIO) when a range is unreachable, or another error.
+ * revoked, ERR_PTR(-EREMOTEIO) when a range is unreachable, ERR_PTR(-EOPNOTSUPP)
+ * when a range is device memory and the importer did not set allow_peer2peer, or
+ * another error.
  */
 struct phyr_mapping *phyr_map_locked(struct dma_buf_attachment *attach,
 				     enum dma_data_direction dir)
@@ -202,11 +321,14 @@ struct phyr_mapping *phyr_map_locked(struct dma_buf_attachment *attach,
 	struct phyr_attachment *pa = attach->priv;
 	struct phyr_buf *buf = pa->buf;
 	struct device *dev = attach->dev;
-	bool fallback_tried = false;
-	struct phyr_mapping *map;
+	bool fallback_tried = false, moved;
+	struct phyr_mapping *map = NULL;
+	phys_addr_t first = 0;
+	u8 *paths = NULL;
 	struct phyr_entry e;
 	struct phyr_list l;
 	unsigned int i;
+	size_t span;
 	int ret;
 
 	dma_resv_assert_held(buf->dmabuf->resv);
@@ -219,50 +341,53 @@ retry:
 	if (ret)
 		goto out;
 
+	paths = kvmalloc(phyr_list_count(&l), GFP_KERNEL);
 	map = kvzalloc(struct_size(map, ranges, phyr_list_count(&l)), GFP_KERNEL);
-	if (!map) {
+	if (!paths || !map) {
 		ret = -ENOMEM;
-		goto out_list;
+		goto out_free;
 	}
-	map->dir = dir;
-	phyr_list_for_each(&l, i, e) {
-		enum phyr_map_type path = phyr_path_for(e.provider, dev);
+	ret = phyr_range_paths(pa, attach, &l, paths, &fallback_tried, &moved);
+	if (ret)
+		goto out_free;
+	if (moved) {
+		kvfree(map);
+		kvfree(paths);
+		phyr_list_fini(&l);
+		goto retry;
+	}
 
-		if (path == PHYR_MAP_NOT_SUPPORTED && buf->ops->fallback && !fallback_tried) {
-			/* Let the exporter move the buffer; nothing of ours stays mapped. */
-			phyr_mapping_unmap_all(dev, map);
-			fallback_tried = true;
-			if (!buf->ops->fallback(buf->dmabuf, dev)) {
-				kvfree(map);
-				phyr_list_fini(&l);
-				goto retry;
-			}
-		}
-		if (path == PHYR_MAP_NOT_SUPPORTED) {
-			phyr_report_unreachable(dev, buf, i, &e);
-			ret = -EREMOTEIO;
-			break;
-		}
-		ret = phyr_map_range(dev, &e, path, dir, &map->ranges[i]);
+	map->dir = dir;
+	span = phyr_iova_span(dev, &l, paths, &first);
+	if (span)
+		dma_iova_try_alloc(dev, &map->iova, first, span);
+	phyr_list_for_each(&l, i, e) {
+		ret = phyr_map_range(dev, map, &e, paths[i], &map->ranges[i]);
 		if (ret) {
 			dev_dbg(dev, "phyr: %s: range %u (%s %pa+%#llx) %s mapping failed: %d\n",
 				buf->name, i, phyr_provider_name(e.provider), &e.phys, e.len,
-				phyr_map_type_name(path), ret);
+				phyr_map_type_name(paths[i]), ret);
 			break;
 		}
 		map->nr++;
 		map->size += e.len;
 	}
+	if (!ret && map->iova_len)
+		ret = dma_iova_sync(dev, &map->iova, 0, map->iova_len);
 	if (ret) {
 		phyr_mapping_release(dev, map);
-		goto out_list;
+		map = NULL;
+		goto out_free;
 	}
+	kvfree(paths);
 	list_add_tail(&map->node, &pa->maps);
 	phyr_list_fini(&l);
 	trace_phyr_map(buf->dmabuf, dev, map->nr, map->size, 0);
 	return map;
 
-out_list:
+out_free:
+	kvfree(map);
+	kvfree(paths);
 	phyr_list_fini(&l);
 out:
 	trace_phyr_map(buf->dmabuf, dev, 0, 0, ret);

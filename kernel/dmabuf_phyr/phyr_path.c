@@ -10,7 +10,7 @@
  *    ports between them, talk by PCI bus address (PHYR_MAP_BUS_ADDR);
  *  - otherwise the transaction goes through the host bridge, which is allowed on AMD
  *    Zen and later CPUs and on the whitelisted Intel host bridges
- *    (PHYR_MAP_THRU_HOST_BRIDGE, mapped with dma_map_resource());
+ *    (PHYR_MAP_THRU_HOST_BRIDGE, mapped with the importer's DMA API as MMIO);
  *  - otherwise there is no path (PHYR_MAP_NOT_SUPPORTED).
  *
  * A device that is not PCI (nor below a PCI function) reaches a BAR through the host

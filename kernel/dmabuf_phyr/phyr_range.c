@@ -228,6 +228,69 @@ int phyr_list_copy(struct phyr_list *dst, const struct phyr_list *src)
 }
 EXPORT_SYMBOL_NS_GPL(phyr_list_copy, "DMABUF_PHYR");
 
+/*
+ * A range of a list whose ranges all belong to the list's first provider keeps a zero
+ * provider index above its length: it is then laid out as a struct phys_vec.
+ */
+#define PHYR_RANGE_IS_PHYS_VEC						\
+	(sizeof(struct phys_vec) == sizeof(struct phyr_range) &&	\
+	 sizeof(phys_addr_t) == sizeof(u64) &&				\
+	 offsetof(struct phys_vec, paddr) == offsetof(struct phyr_range, addr) && \
+	 offsetof(struct phys_vec, len) == offsetof(struct phyr_range, len_prov))
+
+/**
+ * phyr_list_phys_vec - the ranges of a one-provider list as a phys_vec array
+ * @l: the list
+ * @provider: set to the provider of every range
+ *
+ * No copy is made: the list's own array is returned, valid until @l changes.
+ *
+ * Return: phyr_list_count(@l) entries, or NULL when @l is empty, has ranges of
+ * several providers, or the platform's phys_vec is laid out differently.
+ */
+const struct phys_vec *phyr_list_phys_vec(const struct phyr_list *l,
+					  struct phyr_provider **provider)
+{
+	if (!PHYR_RANGE_IS_PHYS_VEC || !l->nr || l->nr_providers != 1)
+		return NULL;
+	*provider = l->providers[0];
+	return (const struct phys_vec *)l->ranges;
+}
+EXPORT_SYMBOL_NS_GPL(phyr_list_phys_vec, "DMABUF_PHYR");
+
+/**
+ * phyr_list_append_phys_vec - append an array of physical vectors of one provider
+ * @l: the list
+ * @provider: the provider of every vector
+ * @vec: the vectors, in buffer order
+ * @nr: their number
+ *
+ * Each vector is appended as by phyr_list_append(), merging with a contiguous
+ * predecessor.
+ *
+ * Return: 0, or the first error of phyr_list_append(); on error @l is unchanged.
+ */
+int phyr_list_append_phys_vec(struct phyr_list *l, struct phyr_provider *provider,
+			      const struct phys_vec *vec, size_t nr)
+{
+	struct phyr_list tmp;
+	size_t i;
+	int ret;
+
+	phyr_list_init(&tmp);
+	ret = phyr_list_copy(&tmp, l);
+	for (i = 0; !ret && i < nr; i++)
+		ret = phyr_list_append(&tmp, provider, vec[i].paddr, vec[i].len);
+	if (ret) {
+		phyr_list_fini(&tmp);
+		return ret;
+	}
+	phyr_list_fini(l);
+	*l = tmp;
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(phyr_list_append_phys_vec, "DMABUF_PHYR");
+
 /**
  * phyr_list_count - number of ranges in a list
  * @l: the list

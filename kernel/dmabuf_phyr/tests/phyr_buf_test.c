@@ -16,6 +16,8 @@
 #include <linux/scatterlist.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
+#include <linux/tracepoint.h>
+#include <trace/events/iommu.h>
 
 #include "../phyr_internal.h"
 #include "phyr_test.h"
@@ -482,6 +484,35 @@ static bool matches_pattern(const u32 *buf, u32 seed, size_t len)
 	return true;
 }
 
+static const struct dma_buf_attach_ops no_p2p_dyn_ops = {
+	.invalidate_mappings = sg_notify,
+};
+
+/*
+ * An importer that did not set allow_peer2peer may attach (to vmap, as vkms does)
+ * but gets no DMA address of device memory: its map fails with -EOPNOTSUPP.  Both
+ * kinds: static (the core pins around the map) and dynamic.
+ */
+static void expect_no_p2p_mapping(struct kunit *test, struct dma_buf *dmabuf,
+				  struct device *dev)
+{
+	struct dma_buf_attachment *a;
+	struct sg_table *sgt;
+	int dynamic;
+
+	for (dynamic = 0; dynamic < 2; dynamic++) {
+		a = dynamic ? dma_buf_dynamic_attach(dmabuf, dev, &no_p2p_dyn_ops, NULL) :
+			      dma_buf_attach(dmabuf, dev);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
+		KUNIT_EXPECT_FALSE(test, a->peer2peer);
+		sgt = dma_buf_map_attachment_unlocked(a, DMA_BIDIRECTIONAL);
+		KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(sgt), -EOPNOTSUPP);
+		if (!IS_ERR(sgt))
+			dma_buf_unmap_attachment_unlocked(a, sgt, DMA_BIDIRECTIONAL);
+		dma_buf_detach(dmabuf, a);
+	}
+}
+
 static void buf_vram_pair(struct kunit *test, struct phyr_test_gpu *from,
 			  struct phyr_test_gpu *to, unsigned int *proven)
 {
@@ -518,6 +549,7 @@ static void buf_vram_pair(struct kunit *test, struct phyr_test_gpu *from,
 	}
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
 	KUNIT_EXPECT_EQ(test, phyr_attach_path(a), want);
+	expect_no_p2p_mapping(test, dmabuf, &to->engine->dev);
 
 	dma_resv_lock(dmabuf->resv, NULL);
 	map = phyr_map(a);
@@ -587,6 +619,209 @@ static void buf_vram_peer(struct kunit *test)
 	phyr_test_put_gpus(gpu, n);
 }
 
+/* ---- one IOVA per mapping: the iommu_map() calls for the buffer's VRAM */
+#define IOVA_RANGES	8
+#define IOVA_CHUNK	SZ_64K
+
+static struct {
+	/* protects the rest: the probe may run on any CPU */
+	spinlock_t lock;
+	phys_addr_t lo, hi;	/* the VRAM window of the buffer */
+	unsigned int n;
+	struct { unsigned long iova; phys_addr_t paddr; size_t size; } ev[2 * IOVA_RANGES];
+} iommu_maps = { .lock = __SPIN_LOCK_UNLOCKED(iommu_maps.lock) };
+
+/* Every domain's mappings pass here: keep those of the buffer's VRAM only. */
+static void count_iommu_map(void *data, unsigned long iova, phys_addr_t paddr, size_t size)
+{
+	unsigned long flags;
+
+	if (paddr < iommu_maps.lo || paddr >= iommu_maps.hi)
+		return;
+	spin_lock_irqsave(&iommu_maps.lock, flags);
+	if (iommu_maps.n < ARRAY_SIZE(iommu_maps.ev)) {
+		iommu_maps.ev[iommu_maps.n].iova = iova;
+		iommu_maps.ev[iommu_maps.n].paddr = paddr;
+		iommu_maps.ev[iommu_maps.n].size = size;
+	}
+	iommu_maps.n++;
+	spin_unlock_irqrestore(&iommu_maps.lock, flags);
+}
+
+/* Was range @i mapped by exactly one iommu_map() of the whole range, where it belongs? */
+static bool iommu_mapped_once(const struct phyr_mapping *map, const phys_addr_t *phys,
+			      unsigned int i)
+{
+	unsigned int k, hits = 0;
+
+	for (k = 0; k < min_t(unsigned int, iommu_maps.n, ARRAY_SIZE(iommu_maps.ev)); k++)
+		if (iommu_maps.ev[k].paddr == phys[i])
+			hits += iommu_maps.ev[k].iova == map->ranges[i].addr &&
+				iommu_maps.ev[k].size == map->ranges[i].len ? 1 : 100;
+	return hits == 1;
+}
+
+/*
+ * The engine reads @len bytes at byte @off of the mapping, and finds what
+ * fill_pattern(@seed) wrote into the IOVA_CHUNK-long chunk holding them.
+ */
+static void prove_read(struct kunit *test, struct phyr_test_edu *edu,
+		       const struct phyr_mapping *map, u64 off, u32 seed, u32 len)
+{
+	u64 at = off;
+	unsigned int i, w, first, bad = 0;
+	u32 *out;
+
+	for (i = 0; i < map->nr && at >= map->ranges[i].len; i++)
+		at -= map->ranges[i].len;
+	out = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_EXPECT_LT(test, i, map->nr);
+	KUNIT_EXPECT_NOT_NULL(test, out);
+	if (i == map->nr || !out)
+		return;
+	KUNIT_EXPECT_EQ(test, phyr_test_edu_read(edu, map->ranges[i].addr + at, out, len), 0);
+	first = (at % IOVA_CHUNK) / 4;
+	for (w = 0; w < len / 4; w++)
+		bad += out[w] != (seed ^ (u32)((first + w) * 0x9e3779b9));
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0U, "engine read wrong data at byte %llu (%pad)", off,
+			    &map->ranges[i].addr);
+}
+
+/*
+ * A buffer of IOVA_RANGES separate VRAM chunks, in reverse order, mapped for a
+ * peer's engine through the host bridge: under an IOMMU one contiguous IOVA run,
+ * one iommu_map() per range; without, the physical addresses.  The engine reads the
+ * first and the last bytes.
+ */
+static void buf_vram_one_iova_pair(struct kunit *test, struct phyr_test_gpu *from,
+				   struct phyr_test_gpu *to, unsigned int *pairs,
+				   unsigned int *checked)
+{
+	struct phyr_test_exp exp = {};
+	struct dma_buf_attachment *a;
+	struct phyr_test_edu *edu;
+	struct phyr_provider *p;
+	struct phyr_mapping *map;
+	struct dma_buf *dmabuf;
+	phys_addr_t base, phys[IOVA_RANGES];
+	void __iomem *vram;
+	bool iommu;
+	unsigned int i;
+	u64 off;
+
+	if (phyr_test_gpu_free(to))
+		KUNIT_ASSERT_EQ(test, dma_set_mask_and_coherent(&to->engine->dev,
+								DMA_BIT_MASK(64)), 0);
+	p = phyr_provider_create_p2p(from->vram, PHYR_TEST_VRAM_BAR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	if (phyr_path_for(p, &to->engine->dev) != PHYR_MAP_THRU_HOST_BRIDGE)
+		goto out_provider;
+	(*pairs)++;
+	iommu = phyr_dev_dma_translated(&to->engine->dev);
+	base = pci_resource_start(from->vram, PHYR_TEST_VRAM_BAR) + VRAM_OFFSET;
+	phyr_list_init(&exp.ranges);
+	for (i = 0; i < IOVA_RANGES; i++) {
+		phys[i] = base + (IOVA_RANGES - 1 - i) * 2 * IOVA_CHUNK;
+		KUNIT_ASSERT_EQ(test, phyr_list_append(&exp.ranges, p, phys[i], IOVA_CHUNK), 0);
+	}
+	dmabuf = phyr_test_export(test, &exp, IOVA_RANGES * IOVA_CHUNK);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dmabuf);
+	a = phyr_attach(dmabuf, &to->engine->dev, &count_ops, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
+
+	iommu_maps.n = 0;
+	iommu_maps.lo = base;
+	iommu_maps.hi = base + 2 * IOVA_RANGES * IOVA_CHUNK;
+	if (iommu)
+		KUNIT_ASSERT_EQ(test, register_trace_map(count_iommu_map, NULL), 0);
+	dma_resv_lock(dmabuf->resv, NULL);
+	map = phyr_map(a);
+	if (iommu) {
+		unregister_trace_map(count_iommu_map, NULL);
+		tracepoint_synchronize_unregister();
+	}
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, map);
+	if (IS_ERR(map))
+		goto out_unlock;
+	KUNIT_EXPECT_EQ(test, map->nr, IOVA_RANGES);
+	for (i = 0; i < map->nr; i++) {
+		KUNIT_EXPECT_EQ(test, map->ranges[i].path, PHYR_MAP_THRU_HOST_BRIDGE);
+		if (iommu) {
+			KUNIT_EXPECT_EQ(test, (u64)map->ranges[i].addr,
+					(u64)map->ranges[0].addr + i * IOVA_CHUNK);
+			KUNIT_EXPECT_TRUE_MSG(test, iommu_mapped_once(map, phys, i),
+					      "range %u: not one iommu_map() at its IOVA", i);
+		} else {
+			KUNIT_EXPECT_EQ(test, (u64)map->ranges[i].addr, (u64)phys[i]);
+		}
+	}
+	if (iommu)
+		KUNIT_EXPECT_EQ(test, iommu_maps.n, IOVA_RANGES);
+	kunit_info(test, "VRAM %s -> engine %s: %u ranges from %pad, %u iommu_map calls\n",
+		   pci_name(from->vram), pci_name(to->engine), map->nr, &map->ranges[0].addr,
+		   iommu_maps.n);
+
+	edu = NULL;
+	if (!from->vram->driver && phyr_test_gpu_free(to))
+		edu = phyr_test_edu_open(test, to->engine);
+	if (edu && map->nr == IOVA_RANGES && !pci_enable_device_mem(from->vram)) {
+		u32 seed = (u32)base ^ 0x10a10a;
+		bool filled = true;
+
+		for (off = 0; off < map->size && filled; off += IOVA_CHUNK) {
+			vram = ioremap_wc(phys[off / IOVA_CHUNK], IOVA_CHUNK);
+			filled = vram;
+			if (vram) {
+				/* each chunk its own seed: its byte offset in the buffer */
+				fill_pattern(vram, seed ^ (u32)off, IOVA_CHUNK);
+				iounmap(vram);
+			}
+		}
+		KUNIT_EXPECT_TRUE(test, filled);
+		wmb();	/* the patterns are in VRAM before the engine reads them */
+		if (filled) {
+			prove_read(test, edu, map, 0, seed, PROBE_LEN);
+			off = map->size - PROBE_LEN;
+			prove_read(test, edu, map, off, seed ^ (u32)rounddown(off, IOVA_CHUNK),
+				   PROBE_LEN);
+			(*checked)++;
+		}
+		pci_disable_device(from->vram);
+	}
+	phyr_test_edu_close(edu);
+
+	phyr_unmap(a, map);
+out_unlock:
+	dma_resv_unlock(dmabuf->resv);
+	phyr_detach(dmabuf, a);
+	phyr_test_put(dmabuf);
+	KUNIT_EXPECT_TRUE(test, exp.released);
+	phyr_list_fini(&exp.ranges);
+out_provider:
+	phyr_provider_put(p);
+}
+
+static void buf_vram_one_iova(struct kunit *test)
+{
+	struct phyr_test_gpu gpu[PHYR_TEST_MAX_GPUS];
+	unsigned int n, i, j, pairs = 0, proven = 0;
+
+	n = phyr_test_find_gpus(gpu, PHYR_TEST_MAX_GPUS);
+	if (n < 2) {
+		phyr_test_put_gpus(gpu, n);
+		kunit_skip(test, "fewer than two emulated GPUs");
+	}
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+			if (i != j)
+				buf_vram_one_iova_pair(test, &gpu[i], &gpu[j], &pairs, &proven);
+	phyr_test_put_gpus(gpu, n);
+	if (!pairs)
+		kunit_skip(test, "no GPU reaches another's VRAM through the host bridge");
+	kunit_info(test, "%u pairs through the host bridge, %u read at both ends by edu DMA\n",
+		   pairs, proven);
+}
+
 static struct kunit_case buf_cases[] = {
 	KUNIT_CASE(buf_export_rejects_bad_info),
 	KUNIT_CASE(buf_map_sysram),
@@ -599,6 +834,7 @@ static struct kunit_case buf_cases[] = {
 	KUNIT_CASE(buf_debugfs),
 	KUNIT_CASE(buf_loop),
 	KUNIT_CASE(buf_vram_peer),
+	KUNIT_CASE(buf_vram_one_iova),
 	{}
 };
 

@@ -305,6 +305,45 @@ static void range_pack_rejects_unaligned(struct kunit *test)
 	phyr_packed_fini(&pk);
 }
 
+/* phys_vec in: appended with merging, all or nothing; out: the list's own array. */
+static void range_phys_vec(struct kunit *test)
+{
+	static const struct phys_vec vec[] = {
+		{ BAR_START + SZ_1M, SZ_64K },
+		{ BAR_START + SZ_1M + SZ_64K, SZ_64K },	/* contiguous: merges */
+		{ BAR_START, SZ_4K },
+	};
+	const struct phys_vec bad[] = { { BAR_START + SZ_2M, SZ_4K }, { BAR_START, 0 } };
+	struct range_ctx *c = test->priv;
+	struct phyr_list *l = &c->l;
+	struct phyr_provider *p = NULL;
+	const struct phys_vec *out;
+
+	KUNIT_EXPECT_NULL(test, phyr_list_phys_vec(l, &p));
+	KUNIT_ASSERT_EQ(test, phyr_list_append_phys_vec(l, c->bar, vec, ARRAY_SIZE(vec)), 0);
+	KUNIT_EXPECT_EQ(test, phyr_list_count(l), 2U);
+	KUNIT_EXPECT_EQ(test, phyr_list_size(l), (u64)SZ_128K + SZ_4K);
+
+	out = phyr_list_phys_vec(l, &p);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	KUNIT_EXPECT_PTR_EQ(test, (const void *)out, (const void *)l->ranges);
+	KUNIT_EXPECT_PTR_EQ(test, p, c->bar);
+	KUNIT_EXPECT_EQ(test, (u64)out[0].paddr, BAR_START + SZ_1M);
+	KUNIT_EXPECT_EQ(test, (u64)out[0].len, (u64)SZ_128K);
+	KUNIT_EXPECT_EQ(test, (u64)out[1].paddr, BAR_START);
+	KUNIT_EXPECT_EQ(test, (u64)out[1].len, (u64)SZ_4K);
+
+	/* a bad vector anywhere: nothing appended */
+	KUNIT_EXPECT_EQ(test, phyr_list_append_phys_vec(l, c->bar, bad, ARRAY_SIZE(bad)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, phyr_list_count(l), 2U);
+	KUNIT_EXPECT_EQ(test, phyr_list_size(l), (u64)SZ_128K + SZ_4K);
+
+	/* two providers: no phys_vec view */
+	KUNIT_ASSERT_EQ(test, phyr_list_append(l, c->ram, 0x100000, SZ_4K), 0);
+	KUNIT_EXPECT_NULL(test, phyr_list_phys_vec(l, &p));
+}
+
 static struct kunit_case range_cases[] = {
 	KUNIT_CASE(range_append_merges),
 	KUNIT_CASE(range_iterates_in_order),
@@ -315,6 +354,7 @@ static struct kunit_case range_cases[] = {
 	KUNIT_CASE(range_merge_respects_limits),
 	KUNIT_CASE(range_slice),
 	KUNIT_CASE(range_pack_roundtrip),
+	KUNIT_CASE(range_phys_vec),
 	KUNIT_CASE(range_pack_rejects_unaligned),
 	{}
 };

@@ -18,6 +18,7 @@
 
 #include <linux/dma-buf.h>
 #include <linux/dma-direction.h>
+#include <linux/dma-mapping.h>
 #include <linux/list.h>
 #include <linux/types.h>
 
@@ -34,8 +35,8 @@ struct vm_area_struct;
  * @PHYR_MAP_NOT_SUPPORTED: the device cannot reach the memory
  * @PHYR_MAP_BUS_ADDR: PCI bus address, routed by a common switch; no DMA API mapping
  * @PHYR_MAP_THRU_HOST_BRIDGE: through the host bridge, mapped with the importer's DMA
- *	API (dma_map_resource(): an IOVA under an IOMMU, the physical address without)
- * @PHYR_MAP_NONE: system RAM, mapped with the importer's DMA API (dma_map_page())
+ *	API as MMIO (an IOVA under an IOMMU, the physical address without)
+ * @PHYR_MAP_NONE: system RAM, mapped with the importer's DMA API
  *
  * The names follow enum pci_p2pdma_map_type of newer kernels.
  */
@@ -125,6 +126,10 @@ int phyr_list_copy(struct phyr_list *dst, const struct phyr_list *src);
 unsigned int phyr_list_count(const struct phyr_list *l);
 u64 phyr_list_size(const struct phyr_list *l);
 bool phyr_list_get(const struct phyr_list *l, unsigned int idx, struct phyr_entry *e);
+const struct phys_vec *phyr_list_phys_vec(const struct phyr_list *l,
+					  struct phyr_provider **provider);
+int phyr_list_append_phys_vec(struct phyr_list *l, struct phyr_provider *provider,
+			      const struct phys_vec *vec, size_t nr);
 void phyr_list_merge(struct phyr_list *l);
 int phyr_list_split_at(struct phyr_list *l, u64 offset);
 int phyr_list_slice(struct phyr_list *dst, const struct phyr_list *src, u64 offset,
@@ -241,7 +246,6 @@ struct phyr_dev_range {
  * @nr: number of ranges
  * @size: total length in bytes
  * @dir: DMA direction of the mapping
- * @node: private, on the attachment's list of mappings
  * @ranges: the device ranges
  */
 struct phyr_mapping {
@@ -249,7 +253,12 @@ struct phyr_mapping {
 	u64 size;
 	enum dma_data_direction dir;
 	/* private: */
+	/* on the attachment's list of mappings */
 	struct list_head node;
+	/* one IOVA for the ranges that go through the importer's IOMMU, if it has one */
+	struct dma_iova_state iova;
+	/* the bytes linked into @iova */
+	size_t iova_len;
 	/* public: */
 	struct phyr_dev_range ranges[];
 };
