@@ -195,6 +195,21 @@ int phyr_list_append(struct phyr_list *l, struct phyr_provider *p, phys_addr_t p
 }
 EXPORT_SYMBOL_NS_GPL(phyr_list_append, "DMABUF_PHYR");
 
+/*
+ * End of an all-or-nothing update built in @tmp: on success (@ret 0) @tmp becomes
+ * @dst, whose old contents are dropped; on error @tmp is dropped and @dst unchanged.
+ */
+static int phyr_list_replace(struct phyr_list *dst, struct phyr_list *tmp, int ret)
+{
+	if (ret) {
+		phyr_list_fini(tmp);
+		return ret;
+	}
+	phyr_list_fini(dst);
+	*dst = *tmp;
+	return 0;
+}
+
 /**
  * phyr_list_copy - replace the contents of a list with a copy of another
  * @dst: initialised destination list
@@ -218,13 +233,7 @@ int phyr_list_copy(struct phyr_list *dst, const struct phyr_list *src)
 			break;
 		ret = phyr_list_append(&tmp, e.provider, e.phys, e.len);
 	}
-	if (ret) {
-		phyr_list_fini(&tmp);
-		return ret;
-	}
-	phyr_list_fini(dst);
-	*dst = tmp;
-	return 0;
+	return phyr_list_replace(dst, &tmp, ret);
 }
 EXPORT_SYMBOL_NS_GPL(phyr_list_copy, "DMABUF_PHYR");
 
@@ -281,13 +290,7 @@ int phyr_list_append_phys_vec(struct phyr_list *l, struct phyr_provider *provide
 	ret = phyr_list_copy(&tmp, l);
 	for (i = 0; !ret && i < nr; i++)
 		ret = phyr_list_append(&tmp, provider, vec[i].paddr, vec[i].len);
-	if (ret) {
-		phyr_list_fini(&tmp);
-		return ret;
-	}
-	phyr_list_fini(l);
-	*l = tmp;
-	return 0;
+	return phyr_list_replace(l, &tmp, ret);
 }
 EXPORT_SYMBOL_NS_GPL(phyr_list_append_phys_vec, "DMABUF_PHYR");
 
@@ -445,13 +448,7 @@ int phyr_list_slice(struct phyr_list *dst, const struct phyr_list *src, u64 offs
 				       r->addr + in, chunk);
 		len -= chunk;
 	}
-	if (ret) {
-		phyr_list_fini(&tmp);
-		return ret;
-	}
-	phyr_list_fini(dst);
-	*dst = tmp;
-	return 0;
+	return phyr_list_replace(dst, &tmp, ret);
 }
 EXPORT_SYMBOL_NS_GPL(phyr_list_slice, "DMABUF_PHYR");
 
@@ -546,13 +543,7 @@ int phyr_packed_unpack(struct phyr_list *out, const struct phyr_packed_list *pk)
 		ret = phyr_list_append(&tmp, pk->providers[prov], v & PAGE_MASK,
 				       (u64)PAGE_SIZE << order);
 	}
-	if (ret) {
-		phyr_list_fini(&tmp);
-		return ret;
-	}
-	phyr_list_fini(out);
-	*out = tmp;
-	return 0;
+	return phyr_list_replace(out, &tmp, ret);
 }
 EXPORT_SYMBOL_NS_GPL(phyr_packed_unpack, "DMABUF_PHYR");
 

@@ -484,6 +484,12 @@ static bool matches_pattern(const u32 *buf, u32 seed, size_t len)
 	return true;
 }
 
+/* What a walk over the GPU pairs counted: pairs it applied to, pairs proven by edu. */
+struct pair_counts {
+	unsigned int pairs;
+	unsigned int proven;
+};
+
 static const struct dma_buf_attach_ops no_p2p_dyn_ops = {
 	.invalidate_mappings = sg_notify,
 };
@@ -514,7 +520,7 @@ static void expect_no_p2p_mapping(struct kunit *test, struct dma_buf *dmabuf,
 }
 
 static void buf_vram_pair(struct kunit *test, struct phyr_test_gpu *from,
-			  struct phyr_test_gpu *to, unsigned int *proven)
+			  struct phyr_test_gpu *to, struct pair_counts *counts)
 {
 	struct phyr_test_exp exp = {};
 	struct dma_buf_attachment *a;
@@ -583,7 +589,7 @@ static void buf_vram_pair(struct kunit *test, struct phyr_test_gpu *from,
 			KUNIT_EXPECT_TRUE_MSG(test, matches_pattern(out, seed, PROBE_LEN),
 					      "engine read wrong data at %pad",
 					      &map->ranges[0].addr);
-			(*proven)++;
+			counts->proven++;
 			iounmap(vram);
 		}
 		pci_disable_device(from->vram);
@@ -601,10 +607,14 @@ out_put:
 	phyr_provider_put(p);
 }
 
-static void buf_vram_peer(struct kunit *test)
+/* @fn for every ordered pair of emulated GPUs; the test skips with fewer than two. */
+static void each_gpu_pair(struct kunit *test,
+			  void (*fn)(struct kunit *test, struct phyr_test_gpu *from,
+				     struct phyr_test_gpu *to, struct pair_counts *counts),
+			  struct pair_counts *counts)
 {
 	struct phyr_test_gpu gpu[PHYR_TEST_MAX_GPUS];
-	unsigned int n, i, j, proven = 0;
+	unsigned int n, i, j;
 
 	n = phyr_test_find_gpus(gpu, PHYR_TEST_MAX_GPUS);
 	if (n < 2) {
@@ -614,9 +624,16 @@ static void buf_vram_peer(struct kunit *test)
 	for (i = 0; i < n; i++)
 		for (j = 0; j < n; j++)
 			if (i != j)
-				buf_vram_pair(test, &gpu[i], &gpu[j], &proven);
-	kunit_info(test, "%u addresses proven by edu DMA\n", proven);
+				fn(test, &gpu[i], &gpu[j], counts);
 	phyr_test_put_gpus(gpu, n);
+}
+
+static void buf_vram_peer(struct kunit *test)
+{
+	struct pair_counts counts = {};
+
+	each_gpu_pair(test, buf_vram_pair, &counts);
+	kunit_info(test, "%u addresses proven by edu DMA\n", counts.proven);
 }
 
 /* ---- one IOVA per mapping: the iommu_map() calls for the buffer's VRAM */
@@ -694,8 +711,7 @@ static void prove_read(struct kunit *test, struct phyr_test_edu *edu,
  * first and the last bytes.
  */
 static void buf_vram_one_iova_pair(struct kunit *test, struct phyr_test_gpu *from,
-				   struct phyr_test_gpu *to, unsigned int *pairs,
-				   unsigned int *checked)
+				   struct phyr_test_gpu *to, struct pair_counts *counts)
 {
 	struct phyr_test_exp exp = {};
 	struct dma_buf_attachment *a;
@@ -716,7 +732,7 @@ static void buf_vram_one_iova_pair(struct kunit *test, struct phyr_test_gpu *fro
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
 	if (phyr_path_for(p, &to->engine->dev) != PHYR_MAP_THRU_HOST_BRIDGE)
 		goto out_provider;
-	(*pairs)++;
+	counts->pairs++;
 	iommu = phyr_dev_dma_translated(&to->engine->dev);
 	base = pci_resource_start(from->vram, PHYR_TEST_VRAM_BAR) + VRAM_OFFSET;
 	phyr_list_init(&exp.ranges);
@@ -784,7 +800,7 @@ static void buf_vram_one_iova_pair(struct kunit *test, struct phyr_test_gpu *fro
 			off = map->size - PROBE_LEN;
 			prove_read(test, edu, map, off, seed ^ (u32)rounddown(off, IOVA_CHUNK),
 				   PROBE_LEN);
-			(*checked)++;
+			counts->proven++;
 		}
 		pci_disable_device(from->vram);
 	}
@@ -803,23 +819,13 @@ out_provider:
 
 static void buf_vram_one_iova(struct kunit *test)
 {
-	struct phyr_test_gpu gpu[PHYR_TEST_MAX_GPUS];
-	unsigned int n, i, j, pairs = 0, proven = 0;
+	struct pair_counts counts = {};
 
-	n = phyr_test_find_gpus(gpu, PHYR_TEST_MAX_GPUS);
-	if (n < 2) {
-		phyr_test_put_gpus(gpu, n);
-		kunit_skip(test, "fewer than two emulated GPUs");
-	}
-	for (i = 0; i < n; i++)
-		for (j = 0; j < n; j++)
-			if (i != j)
-				buf_vram_one_iova_pair(test, &gpu[i], &gpu[j], &pairs, &proven);
-	phyr_test_put_gpus(gpu, n);
-	if (!pairs)
+	each_gpu_pair(test, buf_vram_one_iova_pair, &counts);
+	if (!counts.pairs)
 		kunit_skip(test, "no GPU reaches another's VRAM through the host bridge");
 	kunit_info(test, "%u pairs through the host bridge, %u read at both ends by edu DMA\n",
-		   pairs, proven);
+		   counts.pairs, counts.proven);
 }
 
 static struct kunit_case buf_cases[] = {
