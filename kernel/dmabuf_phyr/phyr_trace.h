@@ -21,77 +21,61 @@
 	{ PHYR_MAP_NONE, "NONE" })
 
 TRACE_EVENT(phyr_attach,
-	TP_PROTO(struct dma_buf *dmabuf, struct device *dev, int path, int ret),
-	TP_ARGS(dmabuf, dev, path, ret),
-	TP_STRUCT__entry(
-		__field(unsigned long, ino)
-		__string(dev, dev_name(dev))
-		__field(int, path)
-		__field(int, ret)
-	),
-	TP_fast_assign(
-		__entry->ino = file_inode(dmabuf->file)->i_ino;
-		__assign_str(dev);
-		__entry->path = path;
-		__entry->ret = ret;
-	),
-	TP_printk("buf=%lu dev=%s path=%s ret=%d", __entry->ino, __get_str(dev),
-		  phyr_show_path(__entry->path), __entry->ret)
+	    TP_PROTO(struct dma_buf *dmabuf, struct device *dev, int path, int ret),
+	    TP_ARGS(dmabuf, dev, path, ret),
+	    TP_STRUCT__entry(__field(unsigned long, ino)
+			     __string(dev, dev_name(dev))
+			     __field(int, path)
+			     __field(int, ret)),
+	    TP_fast_assign(__entry->ino = file_inode(dmabuf->file)->i_ino;
+			   __assign_str(dev);
+			   __entry->path = path;
+			   __entry->ret = ret;),
+	    TP_printk("buf=%lu dev=%s path=%s ret=%d", __entry->ino, __get_str(dev),
+		      phyr_show_path(__entry->path), __entry->ret)
 );
 
 TRACE_EVENT(phyr_map,
-	TP_PROTO(struct dma_buf *dmabuf, struct device *dev, unsigned int nr, u64 size,
-		 int ret),
-	TP_ARGS(dmabuf, dev, nr, size, ret),
-	TP_STRUCT__entry(
-		__field(unsigned long, ino)
-		__string(dev, dev_name(dev))
-		__field(unsigned int, nr)
-		__field(u64, size)
-		__field(int, ret)
-	),
-	TP_fast_assign(
-		__entry->ino = file_inode(dmabuf->file)->i_ino;
-		__assign_str(dev);
-		__entry->nr = nr;
-		__entry->size = size;
-		__entry->ret = ret;
-	),
-	TP_printk("buf=%lu dev=%s ranges=%u size=%llu ret=%d", __entry->ino,
-		  __get_str(dev), __entry->nr, __entry->size, __entry->ret)
+	    TP_PROTO(struct dma_buf *dmabuf, struct device *dev, unsigned int nr, u64 size,
+		     int ret),
+	    TP_ARGS(dmabuf, dev, nr, size, ret),
+	    TP_STRUCT__entry(__field(unsigned long, ino)
+			     __string(dev, dev_name(dev))
+			     __field(unsigned int, nr)
+			     __field(u64, size)
+			     __field(int, ret)),
+	    TP_fast_assign(__entry->ino = file_inode(dmabuf->file)->i_ino;
+			   __assign_str(dev);
+			   __entry->nr = nr;
+			   __entry->size = size;
+			   __entry->ret = ret;),
+	    TP_printk("buf=%lu dev=%s ranges=%u size=%llu ret=%d", __entry->ino,
+		      __get_str(dev), __entry->nr, __entry->size, __entry->ret)
 );
 
 TRACE_EVENT(phyr_unmap,
-	TP_PROTO(struct dma_buf *dmabuf, struct device *dev, unsigned int nr, u64 size),
-	TP_ARGS(dmabuf, dev, nr, size),
-	TP_STRUCT__entry(
-		__field(unsigned long, ino)
-		__string(dev, dev_name(dev))
-		__field(unsigned int, nr)
-		__field(u64, size)
-	),
-	TP_fast_assign(
-		__entry->ino = file_inode(dmabuf->file)->i_ino;
-		__assign_str(dev);
-		__entry->nr = nr;
-		__entry->size = size;
-	),
-	TP_printk("buf=%lu dev=%s ranges=%u size=%llu", __entry->ino, __get_str(dev),
-		  __entry->nr, __entry->size)
+	    TP_PROTO(struct dma_buf *dmabuf, struct device *dev, unsigned int nr, u64 size),
+	    TP_ARGS(dmabuf, dev, nr, size),
+	    TP_STRUCT__entry(__field(unsigned long, ino)
+			     __string(dev, dev_name(dev))
+			     __field(unsigned int, nr)
+			     __field(u64, size)),
+	    TP_fast_assign(__entry->ino = file_inode(dmabuf->file)->i_ino;
+			   __assign_str(dev);
+			   __entry->nr = nr;
+			   __entry->size = size;),
+	    TP_printk("buf=%lu dev=%s ranges=%u size=%llu", __entry->ino, __get_str(dev),
+		      __entry->nr, __entry->size)
 );
 
 TRACE_EVENT(phyr_revoke,
-	TP_PROTO(struct dma_buf *dmabuf),
-	TP_ARGS(dmabuf),
-	TP_STRUCT__entry(
-		__field(unsigned long, ino)
-		__field(size_t, size)
-	),
-	TP_fast_assign(
-		__entry->ino = file_inode(dmabuf->file)->i_ino;
-		__entry->size = dmabuf->size;
-	),
-	TP_printk("buf=%lu size=%zu", __entry->ino, __entry->size)
+	    TP_PROTO(struct dma_buf *dmabuf),
+	    TP_ARGS(dmabuf),
+	    TP_STRUCT__entry(__field(unsigned long, ino)
+			     __field(size_t, size)),
+	    TP_fast_assign(__entry->ino = file_inode(dmabuf->file)->i_ino;
+			   __entry->size = dmabuf->size;),
+	    TP_printk("buf=%lu size=%zu", __entry->ino, __entry->size)
 );
 
 #endif /* _PHYR_TRACE_H */
