@@ -67,11 +67,11 @@ static inline u64 phyr_range_encode(u64 len, unsigned int prov)
 enum phyr_path_reason {
 	PHYR_WHY_SYSRAM,
 	PHYR_WHY_SAME_SWITCH,
-	PHYR_WHY_HOST_BRIDGE_CPU,
-	PHYR_WHY_HOST_BRIDGE_WHITELIST,
+	PHYR_WHY_HOST_BRIDGE,
+	PHYR_WHY_ACS_REDIRECT,
 	PHYR_WHY_NO_DMA,
 	PHYR_WHY_DMA_MASK,
-	PHYR_WHY_NOT_WHITELISTED,
+	PHYR_WHY_NOT_PCI,
 	PHYR_WHY_P2PDMA_REFUSED,
 	PHYR_WHY_NO_PROVIDER_DEV,
 };
@@ -93,25 +93,19 @@ struct phyr_topo_port {
  * struct phyr_topo_end - one end of a pair: the device and its upstream bridges
  * @path: @path[0] is the device, then each upstream bridge up to the root port
  * @depth: number of entries in @path (0: not a PCI device)
- * @host_bridge: identity of the host bridge the device is below
- * @hb_vendor: vendor of the host bridge's first device (devfn 00.0 or a root
- *	port, as p2pdma's whitelist looks it up), 0 if none
- * @hb_device: device id of that function
  */
 struct phyr_topo_end {
 	struct phyr_topo_port path[PHYR_TOPO_MAX_DEPTH];
 	unsigned int depth;
-	u32 host_bridge;
-	u16 hb_vendor;
-	u16 hb_device;
 };
 
 /**
  * struct phyr_topo - everything the path decision depends on
  * @sysram: the provider is system RAM
- * @cpu_p2p: the CPU is known to route P2P through its host bridges (AMD Zen+)
  * @provider: the provider's PCI function and its upstream path
  * @client: the importing device's PCI function (depth 0: not PCI)
+ * @p2pdma_dist: the P2P DMA core's verdict on the pair: what
+ *	pci_p2pdma_distance_many() returned, negative when it refuses the pair
  * @client_iommu: an IOMMU translates the client's DMA
  * @dma_mask: the client's DMA mask (0: the device cannot do DMA)
  * @bus_end: last PCI bus address of the provider's BAR
@@ -119,9 +113,9 @@ struct phyr_topo_end {
  */
 struct phyr_topo {
 	bool sysram;
-	bool cpu_p2p;
 	struct phyr_topo_end provider;
 	struct phyr_topo_end client;
+	int p2pdma_dist;
 	bool client_iommu;
 	u64 dma_mask;
 	u64 bus_end;
@@ -130,7 +124,6 @@ struct phyr_topo {
 
 enum phyr_map_type phyr_path_decide(const struct phyr_topo *t, int *dist,
 				    enum phyr_path_reason *why);
-bool phyr_host_bridge_whitelisted(u16 vendor, u16 device, bool same_host_bridge);
 const char *phyr_path_reason_str(enum phyr_path_reason why);
 enum phyr_map_type phyr_path_explain(struct phyr_provider *p, struct device *dev,
 				     enum phyr_path_reason *why);

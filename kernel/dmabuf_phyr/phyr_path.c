@@ -1,27 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Path decision: how one device reaches the memory of one provider.
+ * Path decision: how one device reaches the memory of one provider.  This is the
+ * one place that decides it; the importer (phyr_map.c) and drivers built on phyr
+ * (their engines' models of the fabric, SVM) all ask phyr_path_for().
  *
- * The rules are those of the PCI P2P DMA core (drivers/pci/p2pdma.c of 6.1), whose
- * pci_p2pdma_map_type() is static there:
+ * The PCI P2P DMA core decides whether a pair may talk at all, and a module can
+ * get that verdict: pci_p2pdma_distance_many() refuses exactly the pairs for which
+ * the core's calc_map_type_and_dist() says PCI_P2PDMA_MAP_NOT_SUPPORTED (no common
+ * upstream bridge, or ACS redirect on the way, and a host bridge that is neither
+ * whitelisted nor on a P2P-capable CPU).  Which of the two allowed paths the core
+ * would take is in pci_p2pdma_map_type(), which 7.3 does not export; it is decided
+ * here by the same walk:
  *
  *  - system RAM is mapped with the device's DMA API (PHYR_MAP_NONE);
- *  - two PCI functions below a common upstream bridge, with no ACS redirect on the
- *    ports between them, talk by PCI bus address (PHYR_MAP_BUS_ADDR);
- *  - otherwise the transaction goes through the host bridge, which is allowed on AMD
- *    Zen and later CPUs and on the whitelisted Intel host bridges
- *    (PHYR_MAP_THRU_HOST_BRIDGE, mapped with the importer's DMA API as MMIO);
- *  - otherwise there is no path (PHYR_MAP_NOT_SUPPORTED).
+ *  - a pair the P2P DMA core refuses has no path (PHYR_MAP_NOT_SUPPORTED), and
+ *    neither does a device that is not a PCI function: the core has no answer for
+ *    it (pci_p2pdma_map_type() refuses it too);
+ *  - two PCI functions with a common upstream device and no ACS redirect on the
+ *    ports from either of them up to it talk by PCI bus address (PHYR_MAP_BUS_ADDR);
+ *  - otherwise the transaction goes through the host bridge
+ *    (PHYR_MAP_THRU_HOST_BRIDGE), mapped with the importer's DMA API as MMIO.
  *
- * A device that is not PCI (nor below a PCI function) reaches a BAR through the host
- * bridge when the provider's host bridge allows it: the same whitelist decides.  The
- * device's DMA mask must cover the address it would use.
+ * phyr adds one check of its own: the device's DMA mask must cover the addresses it
+ * would be given (bus addresses, or physical ones where no IOMMU translates), so that
+ * a device that cannot reach the BAR is refused at attach instead of reading wrong
+ * memory.
  *
  * The decision itself, phyr_path_decide(), is a pure function of a small topology
  * description so that KUnit can feed it synthetic topologies.  phyr_path_for() fills
- * that description from the real PCI tree, cross-checks a positive answer with the
- * exported pci_p2pdma_distance_many(), and caches the result per (provider, PCI
- * client) pair.  The cache is dropped whenever a PCI device is added or removed.
+ * that description from the real PCI tree and the P2P DMA core, and caches the
+ * result per (provider, PCI client) pair.  The cache is dropped whenever a PCI
+ * device is added or removed.
  */
 #include <linux/atomic.h>
 #include <linux/device.h>
@@ -31,76 +40,15 @@
 #include <linux/notifier.h>
 #include <linux/pci.h>
 #include <linux/pci-p2pdma.h>
-#include <linux/rcupdate.h>
 
 #include <kunit/visibility.h>
 
-#ifdef CONFIG_X86
-#include <asm/processor.h>
-#endif
-
 #include "phyr_internal.h"
 
-static const struct phyr_hb_entry {
-	u16 vendor;
-	u16 device;
-	bool same_host_bridge;
-} phyr_hb_whitelist[] = {
-	/* The list of drivers/pci/p2pdma.c in Linux 6.1. */
-	{ PCI_VENDOR_ID_INTEL, 0x3c00, true },	/* Xeon E5 / Core i7 */
-	{ PCI_VENDOR_ID_INTEL, 0x3c01, true },
-	{ PCI_VENDOR_ID_INTEL, 0x2f00, true },	/* Xeon E7 v3 / E5 v3 / Core i7 */
-	{ PCI_VENDOR_ID_INTEL, 0x2f01, true },
-	{ PCI_VENDOR_ID_INTEL, 0x2030, false },	/* SkyLake-E */
-	{ PCI_VENDOR_ID_INTEL, 0x2031, false },
-	{ PCI_VENDOR_ID_INTEL, 0x2032, false },
-	{ PCI_VENDOR_ID_INTEL, 0x2033, false },
-	{ PCI_VENDOR_ID_INTEL, 0x2020, false },
-	{ PCI_VENDOR_ID_INTEL, 0x09a2, false },
-};
-
-/**
- * phyr_host_bridge_whitelisted - whether a host bridge forwards P2P transactions
- * @vendor: vendor of the host bridge's first function
- * @device: device id of that function
- * @same_host_bridge: both devices are below this one host bridge
- *
- * Return: true if P2P through this host bridge is known to work.
+/*
+ * The walk of calc_map_type_and_dist(): up from the provider until a device is on
+ * the client's path too, counting ACS redirects on both sides below it.
  */
-bool phyr_host_bridge_whitelisted(u16 vendor, u16 device, bool same_host_bridge)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(phyr_hb_whitelist); i++) {
-		const struct phyr_hb_entry *e = &phyr_hb_whitelist[i];
-
-		if (e->vendor == vendor && e->device == device)
-			return same_host_bridge || !e->same_host_bridge;
-	}
-	return false;
-}
-EXPORT_SYMBOL_IF_KUNIT(phyr_host_bridge_whitelisted);
-
-static enum phyr_map_type phyr_thru_host_bridge(const struct phyr_topo *t, bool pci_client,
-						enum phyr_path_reason *why)
-{
-	const struct phyr_topo_end *p = &t->provider, *c = &t->client;
-	bool ok;
-
-	if (t->cpu_p2p) {
-		*why = PHYR_WHY_HOST_BRIDGE_CPU;
-		return PHYR_MAP_THRU_HOST_BRIDGE;
-	}
-	if (!pci_client || p->host_bridge == c->host_bridge)
-		ok = phyr_host_bridge_whitelisted(p->hb_vendor, p->hb_device, pci_client);
-	else
-		ok = phyr_host_bridge_whitelisted(p->hb_vendor, p->hb_device, false) &&
-		     phyr_host_bridge_whitelisted(c->hb_vendor, c->hb_device, false);
-	*why = ok ? PHYR_WHY_HOST_BRIDGE_WHITELIST : PHYR_WHY_NOT_WHITELISTED;
-	return ok ? PHYR_MAP_THRU_HOST_BRIDGE : PHYR_MAP_NOT_SUPPORTED;
-}
-
-/* The decision from the topology alone: what the PCI P2P rules allow. */
 static enum phyr_map_type phyr_path_topology(const struct phyr_topo *t, int *dist,
 					     enum phyr_path_reason *why)
 {
@@ -116,14 +64,16 @@ static enum phyr_map_type phyr_path_topology(const struct phyr_topo *t, int *dis
 		*why = PHYR_WHY_NO_PROVIDER_DEV;
 		return PHYR_MAP_NOT_SUPPORTED;
 	}
-	if (p->depth > PHYR_TOPO_MAX_DEPTH || c->depth > PHYR_TOPO_MAX_DEPTH) {
+	if (!c->depth) {
+		*why = PHYR_WHY_NOT_PCI;
+		return PHYR_MAP_NOT_SUPPORTED;
+	}
+	if (t->p2pdma_dist < 0 || p->depth > PHYR_TOPO_MAX_DEPTH ||
+	    c->depth > PHYR_TOPO_MAX_DEPTH) {
 		*why = PHYR_WHY_P2PDMA_REFUSED;
 		return PHYR_MAP_NOT_SUPPORTED;
 	}
-	if (!c->depth)
-		return phyr_thru_host_bridge(t, false, why);
 
-	/* Walk up from the provider until a port is on the client's path too. */
 	for (ia = 0; ia < p->depth; ia++) {
 		if (p->path[ia].acs_redirect)
 			acs++;
@@ -132,15 +82,18 @@ static enum phyr_map_type phyr_path_topology(const struct phyr_topo *t, int *dis
 				goto common;
 	}
 	*dist = p->depth + c->depth;
-	return phyr_thru_host_bridge(t, true, why);
+	*why = PHYR_WHY_HOST_BRIDGE;
+	return PHYR_MAP_THRU_HOST_BRIDGE;
 
 common:
 	for (unsigned int j = 0; j < ib; j++)
 		if (c->path[j].acs_redirect)
 			acs++;
 	*dist = ia + ib;
-	if (acs)
-		return phyr_thru_host_bridge(t, true, why);
+	if (acs) {
+		*why = PHYR_WHY_ACS_REDIRECT;
+		return PHYR_MAP_THRU_HOST_BRIDGE;
+	}
 	*why = PHYR_WHY_SAME_SWITCH;
 	return PHYR_MAP_BUS_ADDR;
 }
@@ -166,7 +119,7 @@ static enum phyr_map_type phyr_path_mask(const struct phyr_topo *t, enum phyr_ma
 
 /**
  * phyr_path_decide - the path decision over a topology description
- * @t: the topology
+ * @t: the topology, with the P2P DMA core's verdict on the pair
  * @dist: set to the p2pdma distance (ports traversed) between two PCI functions,
  *	-1 when it does not apply
  * @why: set to the reason of the decision
@@ -190,18 +143,18 @@ const char *phyr_path_reason_str(enum phyr_path_reason why)
 		return "system RAM";
 	case PHYR_WHY_SAME_SWITCH:
 		return "common upstream bridge, no ACS redirect";
-	case PHYR_WHY_HOST_BRIDGE_CPU:
-		return "host bridge of a P2P-capable CPU";
-	case PHYR_WHY_HOST_BRIDGE_WHITELIST:
-		return "whitelisted host bridge";
+	case PHYR_WHY_HOST_BRIDGE:
+		return "no common upstream bridge; the P2P DMA core allows the host bridge";
+	case PHYR_WHY_ACS_REDIRECT:
+		return "ACS redirect on the way; the P2P DMA core allows the host bridge";
 	case PHYR_WHY_NO_DMA:
 		return "device has no DMA mask";
 	case PHYR_WHY_DMA_MASK:
 		return "address above the device's DMA mask";
-	case PHYR_WHY_NOT_WHITELISTED:
-		return "no common switch and host bridge not whitelisted for P2P";
+	case PHYR_WHY_NOT_PCI:
+		return "device is not a PCI function";
 	case PHYR_WHY_P2PDMA_REFUSED:
-		return "PCI P2P DMA core refuses the pair";
+		return "the PCI P2P DMA core refuses the pair";
 	case PHYR_WHY_NO_PROVIDER_DEV:
 		return "provider has no PCI device";
 	}
@@ -255,22 +208,9 @@ static bool phyr_acs_redirect(struct pci_dev *pdev)
 
 static void phyr_topo_fill_end(struct phyr_topo_end *e, struct pci_dev *pdev)
 {
-	struct pci_host_bridge *host = pci_find_host_bridge(pdev->bus);
-	struct pci_dev *root, *up;
+	struct pci_dev *up;
 
-	/*
-	 * As p2pdma's pci_host_bridge_dev(): the first device of the root bus, if it is
-	 * 00.0 or a root port.  Safe without pci_bus_sem as we hold a reference on a
-	 * device below the host bridge.
-	 */
-	root = list_first_entry_or_null(&host->bus->devices, struct pci_dev, bus_list);
-	if (root && (root->devfn == PCI_DEVFN(0, 0) ||
-		     pci_pcie_type(root) == PCI_EXP_TYPE_ROOT_PORT)) {
-		e->hb_vendor = root->vendor;
-		e->hb_device = root->device;
-	}
-	e->host_bridge = (u32)pci_domain_nr(host->bus) << 8 | host->bus->number;
-
+	/* The references we hold on @pdev keep its upstream bridges. */
 	e->depth = 0;
 	for (up = pdev; up; up = pci_upstream_bridge(up)) {
 		if (e->depth == PHYR_TOPO_MAX_DEPTH) {
@@ -282,24 +222,6 @@ static void phyr_topo_fill_end(struct phyr_topo_end *e, struct pci_dev *pdev)
 		e->path[e->depth].acs_redirect = phyr_acs_redirect(up);
 		e->depth++;
 	}
-}
-
-static struct pci_dev *phyr_find_pci(struct device *dev)
-{
-	for (; dev; dev = dev->parent)
-		if (dev_is_pci(dev))
-			return to_pci_dev(dev);
-	return NULL;
-}
-
-static bool phyr_cpu_p2p(void)
-{
-#ifdef CONFIG_X86
-	/* As p2pdma's cpu_supports_p2pdma(): AMD Zen (family 17h) and later. */
-	return boot_cpu_data.x86_vendor == X86_VENDOR_AMD && boot_cpu_data.x86 >= 0x17;
-#else
-	return false;
-#endif
 }
 
 static u64 phyr_dev_dma_mask(struct device *dev)
@@ -323,48 +245,30 @@ static void phyr_topo_fill_client(struct phyr_topo *t, struct phyr_provider *p,
 }
 
 /*
- * Fill @t and decide from the topology (without the DMA mask), cross-checked with
- * the P2P DMA core.
+ * Fill @t, with the P2P DMA core's verdict, and decide from the topology (without
+ * the DMA mask).
  */
 static enum phyr_map_type phyr_path_topo_for(struct phyr_provider *p, struct device *dev,
 					     struct phyr_topo *t,
 					     enum phyr_path_reason *why)
 {
-	struct pci_dev *client = phyr_find_pci(dev);
 	enum phyr_map_type type;
-	int dist, kdist;
+	int dist;
 
 	memset(t, 0, sizeof(*t));
 	phyr_topo_fill_client(t, p, dev);
-	if (p->p2p && !p->pdev) {
-		*why = PHYR_WHY_NO_PROVIDER_DEV;
-		return PHYR_MAP_NOT_SUPPORTED;
-	}
-	if (p->p2p) {
-		t->cpu_p2p = phyr_cpu_p2p();
+	if (p->p2p && p->pdev) {
 		phyr_topo_fill_end(&t->provider, p->pdev);
-		if (client)
-			phyr_topo_fill_end(&t->client, client);
+		if (dev_is_pci(dev)) {
+			phyr_topo_fill_end(&t->client, to_pci_dev(dev));
+			t->p2pdma_dist = pci_p2pdma_distance_many(p->pdev, &dev, 1, false);
+		}
 	}
 	type = phyr_path_topology(t, &dist, why);
-	if (!client || (type != PHYR_MAP_BUS_ADDR && type != PHYR_MAP_THRU_HOST_BRIDGE))
-		return type;
-	/*
-	 * Cross-check with the P2P DMA core.  Not when the provider has p2pdma state
-	 * (pci_p2pdma_add_resource() was called on it): 6.1's calc_map_type_and_dist()
-	 * then does an xa_store(GFP_KERNEL) inside rcu_read_lock(), which may sleep in
-	 * atomic context.  Our own walk above implements the same rules.
-	 */
-	if (rcu_access_pointer(p->pdev->p2pdma))
-		return type;
-	kdist = pci_p2pdma_distance_many(p->pdev, &dev, 1, false);
-	if (kdist < 0) {
-		*why = PHYR_WHY_P2PDMA_REFUSED;
-		return PHYR_MAP_NOT_SUPPORTED;
-	}
-	if (kdist != dist)
+	if (type != PHYR_MAP_NOT_SUPPORTED && type != PHYR_MAP_NONE &&
+	    dist != t->p2pdma_dist)
 		dev_dbg(dev, "phyr: distance to %s is %d, p2pdma says %d\n", p->name, dist,
-			kdist);
+			t->p2pdma_dist);
 	return type;
 }
 

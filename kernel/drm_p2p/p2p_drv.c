@@ -11,6 +11,7 @@
  */
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/pci-p2pdma.h>
 #include <linux/sizes.h>
 
 #include <drm/drm_drv.h>
@@ -137,6 +138,13 @@ static int p2p_hw_init(struct p2p_device *p2p, struct pci_dev *edu)
 	if (ret)
 		return ret;
 
+	/*
+	 * The P2P DMA core's state for our BARs: its map type cache, and the
+	 * p2pdma_provider that upstream's phys_vec helpers take.
+	 */
+	ret = pcim_p2pdma_init(pdev);
+	if (ret)
+		return ret;
 	p2p->provider = phyr_provider_create_p2p(pdev, P2P_VRAM_BAR);
 	if (IS_ERR(p2p->provider))
 		return PTR_ERR(p2p->provider);

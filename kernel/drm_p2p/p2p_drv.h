@@ -16,7 +16,9 @@
 #include <linux/pci.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 
+#include <linux/dmabuf_phyr.h>
 #include <linux/gpu_buddy.h>
 #include <drm/drm_device.h>
 #include <drm/drm_gem.h>
@@ -79,6 +81,8 @@ struct p2p_vram {
  * @bus: PCI bus address of the VRAM BAR
  * @size: BAR size
  * @io: write-combined kernel mapping of the whole BAR
+ * @routes: how this GPU's engine reaches the VRAM of each GPU of the fabric,
+ *	indexed by the other GPU's index: xa_mk_value(enum phyr_map_type)
  */
 struct p2p_fabric_node {
 	struct list_head link;
@@ -88,6 +92,7 @@ struct p2p_fabric_node {
 	u64 bus;
 	u64 size;
 	void __iomem *io;
+	struct xarray routes;
 };
 
 /**
@@ -219,6 +224,8 @@ int p2p_fabric_register(struct p2p_device *p2p);
 void p2p_fabric_unregister(struct p2p_device *p2p);
 int p2p_fabric_access(struct p2p_device *p2p, u64 addr, void *buf, size_t len, bool write);
 phys_addr_t p2p_fabric_resolve(struct p2p_device *p2p, u64 addr);
+enum phyr_map_type p2p_fabric_path(struct p2p_device *engine_gpu,
+				   struct p2p_device *vram_gpu);
 unsigned int p2p_fabric_count(void);
 struct p2p_device *p2p_fabric_get(unsigned int nth);
 

@@ -6,12 +6,13 @@
  * The emulated engines are driven in software for bulk work, so the driver must do
  * what the hardware and the platform would do with an address the engine emits:
  *
- *  1. a PCI bus address inside the VRAM window of a GPU that sits below the same
- *     PCIe switch as the engine, with no ACS redirection on the way, is routed by
- *     the switch to that GPU: the transaction never reaches the root complex, so no
- *     IOMMU sees it.  (QEMU does not model this: it sends every DMA through its
- *     IOMMU, so the real edu engine faults where this model and real hardware
- *     succeed; docs/platform.md says so and the tests skip that probe);
+ *  1. a PCI bus address inside the VRAM window of a GPU that the engine reaches by
+ *     bus address (phyr's path decision for that VRAM and that engine is
+ *     PHYR_MAP_BUS_ADDR: a common upstream bridge, no ACS redirect on the way) is
+ *     routed below the host bridge to that GPU: no IOMMU sees it.  (QEMU does not
+ *     model this: it sends every DMA through its IOMMU, so the real edu engine
+ *     faults where this model and real hardware succeed; docs/platform.md says so
+ *     and the tests skip that probe);
  *  2. otherwise, if an IOMMU translates for the engine, the address is an IOVA and
  *     goes through the engine's IOMMU domain; no translation is a fault (-EFAULT), as
  *     a DMAR fault would be;
@@ -21,8 +22,11 @@
  * that owns it (the "fabric" of GPU BARs), or as a page of system RAM.  Nothing here
  * uses an exporter's kernel mapping of a buffer.
  *
- * Lookups run inside engine jobs (dma_fence signalling critical sections): they take
- * only the fabric's rw_semaphore for reading, never allocate and never wait.
+ * The decision of rule 1 is phyr's, the same that maps the GPU's dma-bufs for the
+ * engine: it is taken when a GPU joins the fabric, for every engine and every VRAM,
+ * and kept in each node's route table.  Lookups run inside engine jobs (dma_fence
+ * signalling critical sections): they take only the fabric's rw_semaphore for
+ * reading and read the route tables under RCU; they never allocate and never wait.
  */
 #include <linux/highmem.h>
 #include <linux/idr.h>
@@ -30,28 +34,56 @@
 #include <linux/iommu.h>
 #include <linux/ioport.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/rwsem.h>
 
 #include <drm/drm_drv.h>
+#include <linux/dmabuf_phyr.h>
 
 #include "p2p_drv.h"
 
+/* Serializes joins and leaves, which decide routes (that sleeps) outside fabric_rwsem. */
+static DEFINE_MUTEX(fabric_join_lock);
 static DECLARE_RWSEM(fabric_rwsem);
 static LIST_HEAD(fabric_nodes);
 static DEFINE_IDA(fabric_ida);
 
+/* How @engine_gpu's engine reaches @vram_gpu's VRAM: phyr's decision. */
+static int fabric_route_store(struct p2p_device *engine_gpu, struct p2p_device *vram_gpu)
+{
+	enum phyr_map_type path = phyr_path_for(vram_gpu->provider,
+						p2p_engine_dev(engine_gpu));
+
+	return xa_err(xa_store(&engine_gpu->fabric.routes, vram_gpu->index,
+			       xa_mk_value(path), GFP_KERNEL));
+}
+
+static void fabric_routes_forget(struct p2p_device *p2p)
+{
+	struct p2p_fabric_node *n;
+
+	list_for_each_entry(n, &fabric_nodes, link)
+		xa_erase(&n->routes, p2p->index);
+	xa_destroy(&p2p->fabric.routes);
+}
+
 /**
  * p2p_fabric_register - make a GPU's VRAM reachable by the engines
- * @p2p: the GPU, with its BAR mapped; gets its index
+ * @p2p: the GPU, with its BAR mapped, its engine and its phyr provider set up;
+ *	gets its index
+ *
+ * Decides how this GPU's engine reaches every VRAM of the fabric, its own
+ * included, and how every other engine reaches this GPU's VRAM.
  *
  * Return: 0 or a negative errno.
  */
 int p2p_fabric_register(struct p2p_device *p2p)
 {
-	struct p2p_fabric_node *n = &p2p->fabric;
-	int id;
+	struct p2p_fabric_node *n = &p2p->fabric, *m;
+	int id, ret;
 
+	xa_init(&n->routes);
 	id = ida_alloc(&fabric_ida, GFP_KERNEL);
 	if (id < 0)
 		return id;
@@ -63,9 +95,24 @@ int p2p_fabric_register(struct p2p_device *p2p)
 	n->size = p2p->vram_bar_size;
 	n->io = p2p->vram_io;
 
+	mutex_lock(&fabric_join_lock);
+	ret = fabric_route_store(p2p, p2p);
+	list_for_each_entry(m, &fabric_nodes, link) {
+		if (ret)
+			break;
+		ret = fabric_route_store(p2p, m->dev) ?: fabric_route_store(m->dev, p2p);
+	}
+	if (ret) {
+		fabric_routes_forget(p2p);
+		mutex_unlock(&fabric_join_lock);
+		ida_free(&fabric_ida, id);
+		n->dev = NULL;
+		return ret;
+	}
 	down_write(&fabric_rwsem);
 	list_add_tail(&n->link, &fabric_nodes);
 	up_write(&fabric_rwsem);
+	mutex_unlock(&fabric_join_lock);
 	return 0;
 }
 
@@ -81,52 +128,44 @@ void p2p_fabric_unregister(struct p2p_device *p2p)
 
 	if (!n->dev)
 		return;
+	mutex_lock(&fabric_join_lock);
 	down_write(&fabric_rwsem);
 	list_del(&n->link);
 	up_write(&fabric_rwsem);
+	fabric_routes_forget(p2p);
+	mutex_unlock(&fabric_join_lock);
 	ida_free(&fabric_ida, p2p->index);
 	n->dev = NULL;
 }
 
-/* ACS on @bridge sends peer-to-peer requests up to the root complex instead. */
-static bool acs_redirects(struct pci_dev *bridge)
+/* The path decided for @p2p's engine to @n's VRAM; fabric lock held. */
+static enum phyr_map_type fabric_route(struct p2p_device *p2p, struct p2p_fabric_node *n)
 {
-	int pos = pci_find_ext_capability(bridge, PCI_EXT_CAP_ID_ACS);
-	u16 ctrl;
+	void *entry = xa_load(&p2p->fabric.routes, n->dev->index);
 
-	if (!pos)
-		return false;
-	pci_read_config_word(bridge, pos + PCI_ACS_CTRL, &ctrl);
-	return ctrl & (PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_EC);
+	return xa_is_value(entry) ? xa_to_value(entry) : PHYR_MAP_UNKNOWN;
 }
 
-/* The bridges from @dev up to, not including, @top: none may redirect. */
-static bool routes_below(struct pci_dev *dev, struct pci_dev *top)
-{
-	struct pci_dev *up;
-
-	for (up = pci_upstream_bridge(dev); up && up != top; up = pci_upstream_bridge(up))
-		if (acs_redirects(up))
-			return false;
-	return up == top;
-}
-
-/*
- * A PCIe switch routes a request of @a to @b itself: both sit below one switch
- * upstream port and no port between them redirects peer-to-peer requests upstream.
+/**
+ * p2p_fabric_path - how a GPU's engine reaches another GPU's VRAM
+ * @engine_gpu: the GPU whose engine accesses
+ * @vram_gpu: the GPU whose VRAM it accesses (may be @engine_gpu)
+ *
+ * Return: the path decided when the later of the two joined the fabric;
+ * PHYR_MAP_UNKNOWN when either is not in the fabric.
  */
-static bool switch_routes(struct pci_dev *a, struct pci_dev *b)
+enum phyr_map_type p2p_fabric_path(struct p2p_device *engine_gpu,
+				   struct p2p_device *vram_gpu)
 {
-	struct pci_dev *up;
+	enum phyr_map_type path = PHYR_MAP_UNKNOWN;
 
-	for (up = pci_upstream_bridge(a); up; up = pci_upstream_bridge(up)) {
-		if (!pci_is_pcie(up) || pci_pcie_type(up) != PCI_EXP_TYPE_UPSTREAM)
-			continue;
-		if (routes_below(a, up) && routes_below(b, up))
-			return true;
-	}
-	return false;
+	down_read(&fabric_rwsem);
+	if (engine_gpu->fabric.dev && vram_gpu->fabric.dev)
+		path = fabric_route(engine_gpu, &vram_gpu->fabric);
+	up_read(&fabric_rwsem);
+	return path;
 }
+EXPORT_SYMBOL_NS_GPL(p2p_fabric_path, "DRM_P2P_TEST");
 
 /* Route @addr of @p2p's engine to a CPU physical address.  Fabric lock held. */
 static int fabric_translate(struct p2p_device *p2p, u64 addr, phys_addr_t *phys)
@@ -137,7 +176,7 @@ static int fabric_translate(struct p2p_device *p2p, u64 addr, phys_addr_t *phys)
 
 	list_for_each_entry(n, &fabric_nodes, link) {
 		if (addr >= n->bus && addr - n->bus < n->size &&
-		    switch_routes(engine, n->pdev)) {
+		    fabric_route(p2p, n) == PHYR_MAP_BUS_ADDR) {
 			*phys = n->phys + (addr - n->bus);
 			return 0;
 		}

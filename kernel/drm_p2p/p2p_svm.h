@@ -44,9 +44,9 @@ struct p2p_svm_device;
  *	addresses (at most one page, not crossing a page boundary); without it
  *	SVM resolves addresses itself (IOMMU domain of @engine_dev, else
  *	physical)
- * @peer_path: optional, how @client reaches the VRAM of the GPU @provider:
- *	a DRM_P2P_SVM_PATH_* or a negative errno when it cannot; without it
- *	SVM decides with pci_p2pdma_distance() and a switch check
+ * @peer_path: how @client reaches the VRAM of the GPU @provider: a
+ *	DRM_P2P_SVM_PATH_* or a negative errno when it cannot.  SVM has no rule
+ *	of its own: the device gives the one its dma-bufs are mapped with
  */
 struct p2p_svm_dev_desc {
 	struct drm_device *drm;

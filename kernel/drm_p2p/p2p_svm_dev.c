@@ -15,7 +15,6 @@
 #include <linux/ioport.h>
 #include <linux/list.h>
 #include <linux/pci.h>
-#include <linux/pci-p2pdma.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 
@@ -279,28 +278,11 @@ const struct dev_pagemap_ops p2p_svm_pagemap_ops = {
 	.migrate_to_ram = p2p_svm_migrate_to_ram_fault,
 };
 
-/* Does @a and @b have a common upstream switch port (no host bridge)? */
-static bool p2p_svm_common_switch(struct pci_dev *a, struct pci_dev *b)
-{
-	struct pci_dev *ua, *ub;
-
-	for (ua = pci_upstream_bridge(a); ua; ua = pci_upstream_bridge(ua)) {
-		if (pci_pcie_type(ua) != PCI_EXP_TYPE_DOWNSTREAM &&
-		    pci_pcie_type(ua) != PCI_EXP_TYPE_UPSTREAM)
-			continue;
-		for (ub = pci_upstream_bridge(b); ub; ub = pci_upstream_bridge(ub))
-			if (ua == ub)
-				return true;
-	}
-	return false;
-}
-
 /*
- * Map @prov's slice for @client's engine.  The device's rule (the phyr
- * layer's decision for drm_p2p) when it gives one, else the same rules:
- * behind a common switch the PCI bus address, else through the host bridge
- * when p2pdma allows it (dma_map_resource: IOVA under an IOMMU, physical
- * without), else unreachable.
+ * Map @prov's slice for @client's engine, on the path the device's rule gives
+ * (for drm_p2p, phyr's decision, the one its dma-bufs are mapped with): the
+ * PCI bus address, or through the host bridge with dma_map_resource() (IOVA
+ * under an IOMMU, physical without), or unreachable.
  */
 static int p2p_svm_window_map(struct p2p_svm_device *client,
 			      struct p2p_svm_device *prov)
@@ -311,20 +293,12 @@ static int p2p_svm_window_map(struct p2p_svm_device *client,
 
 	if (client == prov) {
 		w->path = DRM_P2P_SVM_PATH_DMA;
-	} else if (client->peer_path) {
+	} else {
 		int path = client->peer_path(prov->drm, cdev);
 
 		if (path < 0)
 			return path;
 		w->path = path;
-	} else {
-		if (!dev_is_pci(cdev) ||
-		    pci_p2pdma_distance(prov->vram_pdev, cdev, false) < 0)
-			return -EREMOTEIO;
-		if (p2p_svm_common_switch(prov->vram_pdev, to_pci_dev(cdev)))
-			w->path = DRM_P2P_SVM_PATH_BUS_ADDR;
-		else
-			w->path = DRM_P2P_SVM_PATH_THRU_HOST_BRIDGE;
 	}
 
 	if (w->path == DRM_P2P_SVM_PATH_BUS_ADDR) {
@@ -516,7 +490,7 @@ struct p2p_svm_device *p2p_svm_device_register(const struct p2p_svm_dev_desc *de
 	unsigned int i;
 	int ret;
 
-	if (!desc->drm || !desc->vram_pdev || !desc->engine_dev ||
+	if (!desc->drm || !desc->vram_pdev || !desc->engine_dev || !desc->peer_path ||
 	    desc->vram_bar < 0 || desc->vram_bar >= PCI_STD_NUM_BARS ||
 	    !desc->vram_size || !IS_ALIGNED(desc->vram_size, P2P_SVM_RANGE_SIZE) ||
 	    !PAGE_ALIGNED(desc->vram_offset) ||
