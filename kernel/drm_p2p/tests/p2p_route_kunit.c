@@ -16,6 +16,13 @@
  *
  * Where QEMU delivers the address (everything but a bus address under an IOMMU:
  * QEMU sends that through the IOMMU too), the engine reads a pattern through it.
+ *
+ * The helper is also a canary: mapped with two ranges through an IOMMU, 7.3.4's
+ * dma_buf_phys_vec_to_sgt() links both at IOVA offset 0 and fails with
+ * -EADDRINUSE; with kernel/patches/linux-7.3/0001-* it maps both back to back.  The
+ * test reports which kernel it runs on.  Its other bug, the sg array leaked by every
+ * map (0002-*), shows as kmemleak reports of the maps below on a stock kernel
+ * (tools/p2p-vm --stock-kernel).
  */
 #include <kunit/test.h>
 #include <linux/dma-buf.h>
@@ -24,6 +31,7 @@
 #include <linux/io.h>
 #include <linux/pci-p2pdma.h>
 #include <linux/scatterlist.h>
+#include <linux/sizes.h>
 
 #include <drm/drm_drv.h>
 #include <linux/dmabuf_phyr.h>
@@ -33,11 +41,12 @@
 
 #define ROUTE_LEN	DRM_P2P_PROBE_MAX
 
-/* The exporter: one range of a GPU's VRAM, mapped by upstream's helper. */
+/* The exporter: ranges of a GPU's VRAM, mapped by upstream's helper. */
 struct route_probe {
 	struct p2pdma_provider *provider;
-	struct phys_vec vec;
-	unsigned int orig_nents_zeroed;
+	struct phys_vec vec[2];
+	unsigned int nr;
+	size_t size;
 };
 
 static int route_probe_pin(struct dma_buf_attachment *attach)
@@ -54,24 +63,12 @@ static struct sg_table *route_probe_map(struct dma_buf_attachment *attach,
 {
 	struct route_probe *rp = attach->dmabuf->priv;
 
-	return dma_buf_phys_vec_to_sgt(attach, rp->provider, &rp->vec, 1, rp->vec.len, dir);
+	return dma_buf_phys_vec_to_sgt(attach, rp->provider, rp->vec, rp->nr, rp->size, dir);
 }
 
 static void route_probe_unmap(struct dma_buf_attachment *attach, struct sg_table *sgt,
 			      enum dma_data_direction dir)
 {
-	struct route_probe *rp = attach->dmabuf->priv;
-
-	/*
-	 * 7.3.4's helper returns its table with orig_nents set to 0, and
-	 * dma_buf_free_sgt()'s sg_free_table() then frees no entry: every map leaks
-	 * its sg array.  Count it, and give the table its size back so that this test
-	 * leaks nothing (docs/phyr.md names the bug).
-	 */
-	if (!sgt->orig_nents && sgt->nents) {
-		rp->orig_nents_zeroed++;
-		sgt->orig_nents = sgt->nents;
-	}
 	dma_buf_free_sgt(attach, sgt, dir);
 }
 
@@ -97,8 +94,53 @@ static const struct dma_buf_attach_ops route_importer = {
 };
 
 struct route_counts {
-	unsigned int pairs, read, orig_nents_zeroed;
+	unsigned int pairs, read;
 };
+
+/* Export @rp and attach @engine to it as a dynamic importer with allow_peer2peer. */
+static struct dma_buf_attachment *route_probe_attach(struct kunit *test,
+						     struct route_probe *rp,
+						     struct device *engine)
+{
+	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
+	struct dma_buf_attachment *attach;
+	struct dma_buf *dmabuf;
+
+	exp_info.ops = &route_probe_ops;
+	exp_info.size = PAGE_ALIGN(rp->size);
+	exp_info.flags = O_RDWR;
+	exp_info.priv = rp;
+	dmabuf = dma_buf_export(&exp_info);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dmabuf);
+	attach = dma_buf_dynamic_attach(dmabuf, engine, &route_importer, NULL);
+	if (IS_ERR(attach))
+		dma_buf_put(dmabuf);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, attach);
+	return attach;
+}
+
+static struct sg_table *route_probe_map_locked(struct dma_buf_attachment *attach)
+{
+	struct sg_table *sgt;
+
+	dma_resv_lock(attach->dmabuf->resv, NULL);
+	sgt = dma_buf_map_attachment(attach, DMA_BIDIRECTIONAL);
+	dma_resv_unlock(attach->dmabuf->resv);
+	return sgt;
+}
+
+static void route_probe_put(struct dma_buf_attachment *attach, struct sg_table *sgt)
+{
+	struct dma_buf *dmabuf = attach->dmabuf;
+
+	if (!IS_ERR(sgt)) {
+		dma_resv_lock(dmabuf->resv, NULL);
+		dma_buf_unmap_attachment(attach, sgt, DMA_BIDIRECTIONAL);
+		dma_resv_unlock(dmabuf->resv);
+	}
+	dma_buf_detach(dmabuf, attach);
+	dma_buf_put(dmabuf);
+}
 
 static void fill_pattern(void __iomem *dst, u32 seed)
 {
@@ -144,12 +186,10 @@ static void route_expect_address(struct kunit *test, enum phyr_map_type rule,
 static void route_pair(struct kunit *test, struct p2p_device *vram_gpu,
 		       struct p2p_device *engine_gpu, struct route_counts *cnt)
 {
-	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
 	struct device *engine = p2p_engine_dev(engine_gpu);
 	struct route_probe rp = {};
 	struct dma_buf_attachment *attach;
 	enum phyr_map_type rule, fabric;
-	struct dma_buf *dmabuf;
 	struct sg_table *sgt;
 	LIST_HEAD(blocks);
 	phys_addr_t phys;
@@ -172,20 +212,12 @@ static void route_pair(struct kunit *test, struct p2p_device *vram_gpu,
 
 	rp.provider = pcim_p2pdma_provider(vram_gpu->pdev, P2P_VRAM_BAR);
 	KUNIT_ASSERT_NOT_NULL(test, rp.provider);
-	rp.vec.paddr = phys;
-	rp.vec.len = ROUTE_LEN;
-	exp_info.ops = &route_probe_ops;
-	exp_info.size = PAGE_SIZE;
-	exp_info.flags = O_RDWR;
-	exp_info.priv = &rp;
-	dmabuf = dma_buf_export(&exp_info);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dmabuf);
-	attach = dma_buf_dynamic_attach(dmabuf, engine, &route_importer, NULL);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, attach);
-
-	dma_resv_lock(dmabuf->resv, NULL);
-	sgt = dma_buf_map_attachment(attach, DMA_BIDIRECTIONAL);
-	dma_resv_unlock(dmabuf->resv);
+	rp.vec[0].paddr = phys;
+	rp.vec[0].len = ROUTE_LEN;
+	rp.nr = 1;
+	rp.size = ROUTE_LEN;
+	attach = route_probe_attach(test, &rp, engine);
+	sgt = route_probe_map_locked(attach);
 	if (IS_ERR(sgt)) {
 		KUNIT_EXPECT_EQ(test, PTR_ERR(sgt), -EINVAL);
 		KUNIT_EXPECT_EQ_MSG(test, rule, PHYR_MAP_NOT_SUPPORTED,
@@ -215,16 +247,28 @@ static void route_pair(struct kunit *test, struct p2p_device *vram_gpu,
 		cnt->read++;
 	}
 
-	if (!IS_ERR(sgt)) {
-		dma_resv_lock(dmabuf->resv, NULL);
-		dma_buf_unmap_attachment(attach, sgt, DMA_BIDIRECTIONAL);
-		dma_resv_unlock(dmabuf->resv);
-	}
-	dma_buf_detach(dmabuf, attach);
-	dma_buf_put(dmabuf);
+	route_probe_put(attach, sgt);
 	p2p_vram_free(vram_gpu, &blocks);
-	cnt->orig_nents_zeroed += rp.orig_nents_zeroed;
 	cnt->pairs++;
+}
+
+/* The bound GPUs, referenced, in index order. */
+static unsigned int route_get_gpus(struct p2p_device **gpu, unsigned int max)
+{
+	unsigned int n = min(p2p_fabric_count(), max), i;
+
+	for (i = 0; i < n; i++) {
+		gpu[i] = p2p_fabric_get(i);
+		if (!gpu[i])
+			return i;
+	}
+	return n;
+}
+
+static void route_put_gpus(struct p2p_device **gpu, unsigned int n)
+{
+	while (n--)
+		drm_dev_put(&gpu[n]->drm);
 }
 
 static void route_agrees_with_upstream(struct kunit *test)
@@ -233,12 +277,7 @@ static void route_agrees_with_upstream(struct kunit *test)
 	struct route_counts cnt = {};
 	unsigned int n, i, j;
 
-	n = min_t(unsigned int, p2p_fabric_count(), ARRAY_SIZE(gpu));
-	for (i = 0; i < n; i++) {
-		gpu[i] = p2p_fabric_get(i);
-		if (!gpu[i])
-			n = i;
-	}
+	n = route_get_gpus(gpu, ARRAY_SIZE(gpu));
 	if (!n)
 		kunit_skip(test, "no GPU bound to drm_p2p");
 
@@ -248,15 +287,111 @@ static void route_agrees_with_upstream(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cnt.pairs, n * n);
 	kunit_info(test, "%u pairs agree; the engine read %u of them through upstream's address\n",
 		   cnt.pairs, cnt.read);
-	if (cnt.orig_nents_zeroed)
-		kunit_info(test, "dma_buf_phys_vec_to_sgt() left orig_nents 0 on %u maps: dma_buf_free_sgt() leaks their sg arrays on this kernel\n",
-			   cnt.orig_nents_zeroed);
 	for (i = 0; i < n; i++)
 		drm_dev_put(&gpu[i]->drm);
 }
 
+/* The engine reads @len bytes at @addr; they must be the pattern of @seed. */
+static void expect_engine_reads(struct kunit *test, struct p2p_device *engine_gpu,
+				dma_addr_t addr, u32 seed, u32 *buf)
+{
+	KUNIT_EXPECT_EQ(test, p2p_edu_dma(engine_gpu, addr, buf, ROUTE_LEN, false), 0);
+	KUNIT_EXPECT_EQ_MSG(test, count_pattern(buf, seed), ROUTE_LEN / 4,
+			    "engine read wrong data at %pad", &addr);
+}
+
+/* A pair mapped through the host bridge for an engine behind an IOMMU. */
+static bool route_find_iommu_pair(struct p2p_device **gpu, unsigned int n,
+				  struct p2p_device **vram_gpu, struct p2p_device **engine_gpu)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+			if (p2p_edu_translated(gpu[j]) &&
+			    phyr_path_for(gpu[i]->provider, p2p_engine_dev(gpu[j])) ==
+			    PHYR_MAP_THRU_HOST_BRIDGE) {
+				*vram_gpu = gpu[i];
+				*engine_gpu = gpu[j];
+				return true;
+			}
+	return false;
+}
+
+/*
+ * Two ranges of one GPU's VRAM, the second below the first, through upstream's
+ * helper for an engine behind an IOMMU: 7.3.4 fails with -EADDRINUSE; a fixed
+ * kernel gives one IOVA run holding both, which the engine reads at both ends.
+ */
+static void route_helper_two_ranges(struct kunit *test, struct p2p_device *vram_gpu,
+				    struct p2p_device *engine_gpu)
+{
+	const u64 second = SZ_32K;
+	struct route_probe rp = {};
+	struct dma_buf_attachment *attach;
+	struct sg_table *sgt;
+	LIST_HEAD(blocks);
+	phys_addr_t phys;
+	dma_addr_t addr;
+	u32 *buf;
+	u64 off;
+
+	buf = kunit_kzalloc(test, ROUTE_LEN, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, p2p_vram_alloc(vram_gpu, SZ_64K, true, &blocks), 0);
+	off = gpu_buddy_block_offset(list_first_entry(&blocks, struct gpu_buddy_block, link));
+	phys = vram_gpu->vram_phys + off;
+	fill_pattern(vram_gpu->vram_io + off + second, 0x6e6e0002);
+	fill_pattern(vram_gpu->vram_io + off + PAGE_SIZE - ROUTE_LEN, 0x6e6e0003);
+
+	rp.provider = pcim_p2pdma_provider(vram_gpu->pdev, P2P_VRAM_BAR);
+	KUNIT_ASSERT_NOT_NULL(test, rp.provider);
+	rp.vec[0].paddr = phys + second;
+	rp.vec[0].len = PAGE_SIZE;
+	rp.vec[1].paddr = phys;
+	rp.vec[1].len = PAGE_SIZE;
+	rp.nr = 2;
+	rp.size = 2 * PAGE_SIZE;
+	attach = route_probe_attach(test, &rp, p2p_engine_dev(engine_gpu));
+	sgt = route_probe_map_locked(attach);
+	if (IS_ERR(sgt)) {
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(sgt), -EADDRINUSE,
+				    "expected 7.3.4's failure or success");
+		kunit_info(test, "this kernel's dma_buf_phys_vec_to_sgt() cannot map two ranges through an IOMMU (%ld): it links every range at IOVA offset 0; kernel/patches/linux-7.3/0001-* fixes it\n",
+			   PTR_ERR(sgt));
+		goto out;
+	}
+	kunit_info(test, "this kernel's dma_buf_phys_vec_to_sgt() maps two ranges through an IOMMU: the IOVA offset bug is fixed\n");
+	KUNIT_EXPECT_EQ(test, sgt->nents, 1U);
+	KUNIT_EXPECT_EQ(test, sg_dma_len(sgt->sgl), 2 * PAGE_SIZE);
+	addr = sg_dma_address(sgt->sgl);
+	KUNIT_EXPECT_EQ(test, (u64)p2p_fabric_resolve(engine_gpu, addr), (u64)(phys + second));
+	KUNIT_EXPECT_EQ(test, (u64)p2p_fabric_resolve(engine_gpu, addr + PAGE_SIZE), (u64)phys);
+	expect_engine_reads(test, engine_gpu, addr, 0x6e6e0002, buf);
+	expect_engine_reads(test, engine_gpu, addr + 2 * PAGE_SIZE - ROUTE_LEN, 0x6e6e0003,
+			    buf);
+out:
+	route_probe_put(attach, sgt);
+	p2p_vram_free(vram_gpu, &blocks);
+}
+
+static void route_upstream_helper_canary(struct kunit *test)
+{
+	struct p2p_device *gpu[8], *vram_gpu, *engine_gpu;
+	unsigned int n;
+
+	n = route_get_gpus(gpu, ARRAY_SIZE(gpu));
+	if (!route_find_iommu_pair(gpu, n, &vram_gpu, &engine_gpu)) {
+		route_put_gpus(gpu, n);
+		kunit_skip(test, "no GPU pair through the host bridge behind an IOMMU");
+	}
+	route_helper_two_ranges(test, vram_gpu, engine_gpu);
+	route_put_gpus(gpu, n);
+}
+
 static struct kunit_case route_cases[] = {
 	KUNIT_CASE_SLOW(route_agrees_with_upstream),
+	KUNIT_CASE(route_upstream_helper_canary),
 	{}
 };
 
