@@ -32,13 +32,16 @@ static const struct dma_buf_ops phyr_dmabuf_ops;
 
 /*
  * Check reachability for attach->dev, trying the exporter's fallback once.  An
- * importer that did not set allow_peer2peer may attach to device memory (to vmap
- * it), but the exporter gets its one chance to move the buffer to system RAM now,
- * before a static importer's map pins it; the map of device memory fails.
+ * importer that may take device memory (phyr_importer_takes_device_memory()) is
+ * refused when it cannot reach a range.  Any other importer attaches all the same
+ * (to vmap or mmap the buffer, as vkms does) and its map of device memory fails;
+ * the exporter gets its one chance to move the buffer to system RAM now, before a
+ * static importer's map pins it.
  */
 static int phyr_attach_check(struct phyr_buf *buf, struct dma_buf_attachment *attach,
 			     enum phyr_map_type *path)
 {
+	bool takes = phyr_importer_takes_device_memory(attach);
 	bool fallback_tried = false;
 	struct phyr_list l;
 	int ret;
@@ -52,8 +55,7 @@ static int phyr_attach_check(struct phyr_buf *buf, struct dma_buf_attachment *at
 			return ret;
 		*path = phyr_ranges_reachable(buf, attach->dev, &l);
 		phyr_list_fini(&l);
-		if (*path != PHYR_MAP_NOT_SUPPORTED &&
-		    (attach->peer2peer || *path == PHYR_MAP_NONE))
+		if (*path == PHYR_MAP_NONE || (takes && *path != PHYR_MAP_NOT_SUPPORTED))
 			return 0;
 		if (!buf->ops->fallback || fallback_tried)
 			break;
@@ -62,7 +64,7 @@ static int phyr_attach_check(struct phyr_buf *buf, struct dma_buf_attachment *at
 		if (ret)
 			break;
 	}
-	return *path == PHYR_MAP_NOT_SUPPORTED ? -EREMOTEIO : 0;
+	return takes && *path == PHYR_MAP_NOT_SUPPORTED ? -EREMOTEIO : 0;
 }
 
 static int phyr_dmabuf_attach(struct dma_buf *dmabuf, struct dma_buf_attachment *attach)

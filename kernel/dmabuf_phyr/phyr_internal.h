@@ -5,6 +5,7 @@
 #ifndef _PHYR_INTERNAL_H
 #define _PHYR_INTERNAL_H
 
+#include <linux/dma-buf.h>
 #include <linux/dmabuf_phyr.h>
 #include <linux/iommu.h>
 #include <linux/kref.h>
@@ -171,6 +172,18 @@ static inline bool phyr_dev_dma_translated(struct device *dev)
 	struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
 
 	return dom && (dom->type & __IOMMU_DOMAIN_PAGING);
+}
+
+/*
+ * Device memory is DMA-mapped only for an importer that takes P2P addresses
+ * (allow_peer2peer) and gives them back within bounded time when told to
+ * (invalidate_mappings, dma_buf_attach_revocable()), as vfio-pci's exporter
+ * decides.  Every other importer gets system RAM only: a mapping it would keep
+ * could outlive the device memory behind it.
+ */
+static inline bool phyr_importer_takes_device_memory(struct dma_buf_attachment *attach)
+{
+	return attach->peer2peer && dma_buf_attach_revocable(attach);
 }
 
 static inline struct phyr_buf *phyr_buf_of(const struct dma_buf *dmabuf)

@@ -262,13 +262,14 @@ static int phyr_map_range(struct device *dev, struct phyr_mapping *map,
 }
 
 /*
- * The path of every range, in @paths.  An importer that did not set allow_peer2peer
- * gets system RAM only.  A range the importer cannot reach, or may not take, gives
- * the exporter's fallback one chance unless the attachment has pinned the buffer
- * (*@moved is set when it moved the buffer: the ranges must be read again).
+ * The path of every range, in @paths.  An importer that may not take device memory
+ * (phyr_importer_takes_device_memory()) gets system RAM only.  A range the importer
+ * cannot reach, or may not take, gives the exporter's fallback one chance unless the
+ * attachment has pinned the buffer (*@moved is set when it moved the buffer: the
+ * ranges must be read again).
  *
- * Return: 0, -EOPNOTSUPP for device memory and an importer without peer2peer, or
- * -EREMOTEIO when a range stays unreachable.
+ * Return: 0, -EOPNOTSUPP for device memory and an importer that may not take it,
+ * or -EREMOTEIO when a range stays unreachable.
  */
 static int phyr_range_paths(struct phyr_attachment *pa, struct dma_buf_attachment *attach,
 			    const struct phyr_list *l, u8 *paths, bool *fallback_tried,
@@ -283,7 +284,8 @@ static int phyr_range_paths(struct phyr_attachment *pa, struct dma_buf_attachmen
 	*moved = false;
 	phyr_list_for_each(l, i, e) {
 		paths[i] = phyr_path_for(e.provider, dev);
-		allowed = attach->peer2peer || e.provider == phyr_provider_sysram();
+		allowed = phyr_importer_takes_device_memory(attach) ||
+			  e.provider == phyr_provider_sysram();
 		if (allowed && paths[i] != PHYR_MAP_NOT_SUPPORTED)
 			continue;
 		/* A buffer this attachment pinned (a static importer's map) stays put. */
@@ -295,7 +297,7 @@ static int phyr_range_paths(struct phyr_attachment *pa, struct dma_buf_attachmen
 			}
 		}
 		if (!allowed) {
-			dev_dbg(dev, "phyr: %s: range %u is device memory (%s) and the importer did not allow peer2peer\n",
+			dev_dbg(dev, "phyr: %s: range %u is device memory (%s) and the importer did not allow peer2peer or cannot be revoked\n",
 				buf->name, i, phyr_provider_name(e.provider));
 			return -EOPNOTSUPP;
 		}
@@ -312,8 +314,8 @@ static int phyr_range_paths(struct phyr_attachment *pa, struct dma_buf_attachmen
  *
  * Return: the mapping, on the attachment's list; ERR_PTR(-ENODEV) once the buffer is
  * revoked, ERR_PTR(-EREMOTEIO) when a range is unreachable, ERR_PTR(-EOPNOTSUPP)
- * when a range is device memory and the importer did not set allow_peer2peer, or
- * another error.
+ * when a range is device memory and the importer did not set allow_peer2peer or has
+ * no invalidate_mappings, or another error.
  */
 struct phyr_mapping *phyr_map_locked(struct dma_buf_attachment *attach,
 				     enum dma_data_direction dir)

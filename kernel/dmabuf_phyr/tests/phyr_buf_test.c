@@ -347,10 +347,15 @@ static void buf_unreachable(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, phyr_list_append(&c->exp.ranges, c->fake, 0x800000000ULL,
 					       SZ_128K), 0);
 
-	/* no fallback: attach fails */
+	/* no fallback: an importer that could map device memory is refused */
 	KUNIT_EXPECT_EQ(test, PTR_ERR(phyr_attach(c->dmabuf, c->dev, &count_ops, NULL)),
 			-EREMOTEIO);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(dma_buf_attach(c->dmabuf, c->dev)), -EREMOTEIO);
+	/* a static importer attaches (to vmap), but its map of device memory fails */
+	a = dma_buf_attach(c->dmabuf, c->dev);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(dma_buf_map_attachment_unlocked(a, DMA_BIDIRECTIONAL)),
+			-EOPNOTSUPP);
+	dma_buf_detach(c->dmabuf, a);
 	KUNIT_EXPECT_EQ(test, c->exp.fallbacks, 2);
 
 	/* with a fallback to system RAM: attach succeeds on the moved buffer */
@@ -494,25 +499,36 @@ static const struct dma_buf_attach_ops no_p2p_dyn_ops = {
 	.invalidate_mappings = sg_notify,
 };
 
+/* As RDMA's pinned importers: P2P addresses, but nothing to call for them back. */
+static const struct dma_buf_attach_ops p2p_unrevocable_ops = {
+	.allow_peer2peer = true,
+};
+
 /*
- * An importer that did not set allow_peer2peer may attach (to vmap, as vkms does)
- * but gets no DMA address of device memory: its map fails with -EOPNOTSUPP.  Both
- * kinds: static (the core pins around the map) and dynamic.
+ * An importer that may not take device memory may attach (to vmap, as vkms does)
+ * but gets no DMA address of device memory: its map fails with -EOPNOTSUPP.  Three
+ * kinds: static (no allow_peer2peer; the core pins around the map), dynamic without
+ * allow_peer2peer, and dynamic with allow_peer2peer but without invalidate_mappings
+ * (it could not give the addresses back at a revoke; vfio-pci refuses it too).
  */
 static void expect_no_p2p_mapping(struct kunit *test, struct dma_buf *dmabuf,
 				  struct device *dev)
 {
+	const struct dma_buf_attach_ops *kinds[] = {
+		NULL, &no_p2p_dyn_ops, &p2p_unrevocable_ops
+	};
 	struct dma_buf_attachment *a;
 	struct sg_table *sgt;
-	int dynamic;
+	unsigned int k;
 
-	for (dynamic = 0; dynamic < 2; dynamic++) {
-		a = dynamic ? dma_buf_dynamic_attach(dmabuf, dev, &no_p2p_dyn_ops, NULL) :
-			      dma_buf_attach(dmabuf, dev);
+	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+		a = kinds[k] ? dma_buf_dynamic_attach(dmabuf, dev, kinds[k], NULL) :
+			       dma_buf_attach(dmabuf, dev);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
-		KUNIT_EXPECT_FALSE(test, a->peer2peer);
+		KUNIT_EXPECT_EQ(test, a->peer2peer, kinds[k] == &p2p_unrevocable_ops);
+		KUNIT_EXPECT_EQ(test, dma_buf_attach_revocable(a), kinds[k] == &no_p2p_dyn_ops);
 		sgt = dma_buf_map_attachment_unlocked(a, DMA_BIDIRECTIONAL);
-		KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(sgt), -EOPNOTSUPP);
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR_OR_ZERO(sgt), -EOPNOTSUPP, "importer kind %u", k);
 		if (!IS_ERR(sgt))
 			dma_buf_unmap_attachment_unlocked(a, sgt, DMA_BIDIRECTIONAL);
 		dma_buf_detach(dmabuf, a);
