@@ -55,6 +55,17 @@ static inline unsigned int phyr_range_prov(const struct phyr_range *r)
 	return r->len_prov >> PHYR_RANGE_LEN_BITS;
 }
 
+/* phyr_list_get() for an index known to be in range, inline for the mapping loops. */
+static inline void phyr_list_entry(const struct phyr_list *l, unsigned int idx,
+				   struct phyr_entry *e)
+{
+	const struct phyr_range *r = &l->ranges[idx];
+
+	e->provider = l->providers[phyr_range_prov(r)];
+	e->phys = r->addr;
+	e->len = phyr_range_len(r);
+}
+
 static inline u64 phyr_range_encode(u64 len, unsigned int prov)
 {
 	return len | (u64)prov << PHYR_RANGE_LEN_BITS;

@@ -202,9 +202,10 @@ static size_t phyr_iova_span(struct device *dev, const struct phyr_list *l,
 
 	if (!granule_mask)
 		return 0;
-	phyr_list_for_each(l, i, e) {
+	for (i = 0; i < l->nr; i++) {
 		if (!phyr_path_uses_dma_api(paths[i]))
 			continue;
+		phyr_list_entry(l, i, &e);
 		if (paths[i] == PHYR_MAP_THRU_HOST_BRIDGE &&
 		    ((e.phys | e.len) & granule_mask))
 			return 0;
@@ -275,17 +276,22 @@ static int phyr_range_paths(struct phyr_attachment *pa, struct dma_buf_attachmen
 			    const struct phyr_list *l, u8 *paths, bool *fallback_tried,
 			    bool *moved)
 {
+	bool takes = phyr_importer_takes_device_memory(attach);
+	u8 prov_path[PHYR_LIST_MAX_PROVIDERS];
 	struct phyr_buf *buf = pa->buf;
 	struct device *dev = attach->dev;
 	struct phyr_entry e;
-	unsigned int i;
+	unsigned int i, p;
 	bool allowed;
 
 	*moved = false;
-	phyr_list_for_each(l, i, e) {
-		paths[i] = phyr_path_for(e.provider, dev);
-		allowed = phyr_importer_takes_device_memory(attach) ||
-			  e.provider == phyr_provider_sysram();
+	/* One decision per provider: a list has few providers and many ranges. */
+	for (p = 0; p < l->nr_providers; p++)
+		prov_path[p] = phyr_path_for(l->providers[p], dev);
+	for (i = 0; i < l->nr; i++) {
+		p = phyr_range_prov(&l->ranges[i]);
+		paths[i] = prov_path[p];
+		allowed = takes || l->providers[p] == phyr_provider_sysram();
 		if (allowed && paths[i] != PHYR_MAP_NOT_SUPPORTED)
 			continue;
 		/* A buffer this attachment pinned (a static importer's map) stays put. */
@@ -296,6 +302,7 @@ static int phyr_range_paths(struct phyr_attachment *pa, struct dma_buf_attachmen
 				return 0;
 			}
 		}
+		phyr_list_entry(l, i, &e);
 		if (!allowed) {
 			dev_dbg(dev, "phyr: %s: range %u is device memory (%s) and the importer did not allow peer2peer or cannot be revoked\n",
 				buf->name, i, phyr_provider_name(e.provider));
@@ -344,11 +351,13 @@ retry:
 		goto out;
 
 	paths = kvmalloc(phyr_list_count(&l), GFP_KERNEL);
-	map = kvzalloc(struct_size(map, ranges, phyr_list_count(&l)), GFP_KERNEL);
+	/* Each range is written when it is mapped: clear the header only. */
+	map = kvmalloc(struct_size(map, ranges, phyr_list_count(&l)), GFP_KERNEL);
 	if (!paths || !map) {
 		ret = -ENOMEM;
 		goto out_free;
 	}
+	memset(map, 0, offsetof(struct phyr_mapping, ranges));
 	ret = phyr_range_paths(pa, attach, &l, paths, &fallback_tried, &moved);
 	if (ret)
 		goto out_free;
@@ -363,7 +372,8 @@ retry:
 	span = phyr_iova_span(dev, &l, paths, &first);
 	if (span)
 		dma_iova_try_alloc(dev, &map->iova, first, span);
-	phyr_list_for_each(&l, i, e) {
+	for (i = 0; i < l.nr; i++) {
+		phyr_list_entry(&l, i, &e);
 		ret = phyr_map_range(dev, map, &e, paths[i], &map->ranges[i]);
 		if (ret) {
 			dev_dbg(dev, "phyr: %s: range %u (%s %pa+%#llx) %s mapping failed: %d\n",

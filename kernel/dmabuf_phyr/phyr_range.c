@@ -220,18 +220,27 @@ static int phyr_list_replace(struct phyr_list *dst, struct phyr_list *tmp, int r
 int phyr_list_copy(struct phyr_list *dst, const struct phyr_list *src)
 {
 	struct phyr_list tmp;
-	struct phyr_entry e;
 	unsigned int i;
 	int ret;
 
 	if (dst == src)
 		return 0;
+	/* @src is valid and merged already: copy it as it is, without re-appending. */
 	phyr_list_init(&tmp);
 	ret = phyr_list_reserve(&tmp, src->nr);
-	phyr_list_for_each(src, i, e) {
-		if (ret)
-			break;
-		ret = phyr_list_append(&tmp, e.provider, e.phys, e.len);
+	if (!ret && src->nr_providers) {
+		tmp.providers = kmemdup_array(src->providers, src->nr_providers,
+					      sizeof(*src->providers), GFP_KERNEL);
+		if (!tmp.providers)
+			ret = -ENOMEM;
+	}
+	if (!ret) {
+		for (i = 0; i < src->nr_providers; i++)
+			phyr_provider_get(tmp.providers[i]);
+		tmp.nr_providers = src->nr_providers;
+		memcpy(tmp.ranges, src->ranges, src->nr * sizeof(*src->ranges));
+		tmp.nr = src->nr;
+		tmp.size = src->size;
 	}
 	return phyr_list_replace(dst, &tmp, ret);
 }
