@@ -24,9 +24,11 @@
  *
  * The decision of rule 1 is phyr's, the same that maps the GPU's dma-bufs for the
  * engine: it is taken when a GPU joins the fabric, for every engine and every VRAM,
- * and kept in each node's route table.  Lookups run inside engine jobs (dma_fence
- * signalling critical sections): they take only the fabric's rw_semaphore for
- * reading and read the route tables under RCU; they never allocate and never wait.
+ * and kept in each node's route table.  It includes the engine's DMA mask, which the
+ * driver sets once, before the GPU joins (p2p_edu_init()).  Lookups run inside engine
+ * jobs (dma_fence signalling critical sections): they take only the fabric's
+ * rw_semaphore for reading and read the route tables under RCU; they never allocate
+ * and never wait.
  */
 #include <linux/highmem.h>
 #include <linux/idr.h>
@@ -158,10 +160,13 @@ enum phyr_map_type p2p_fabric_path(struct p2p_device *engine_gpu,
 				   struct p2p_device *vram_gpu)
 {
 	enum phyr_map_type path = PHYR_MAP_UNKNOWN;
+	struct p2p_fabric_node *n;
 
+	/* A node on the list has its GPU set: unregister clears it after list_del(). */
 	down_read(&fabric_rwsem);
-	if (engine_gpu->fabric.dev && vram_gpu->fabric.dev)
-		path = fabric_route(engine_gpu, &vram_gpu->fabric);
+	list_for_each_entry(n, &fabric_nodes, link)
+		if (n == &vram_gpu->fabric)
+			path = fabric_route(engine_gpu, n);
 	up_read(&fabric_rwsem);
 	return path;
 }
