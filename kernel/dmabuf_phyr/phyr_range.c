@@ -337,14 +337,9 @@ EXPORT_SYMBOL_NS_GPL(phyr_list_size, "DMABUF_PHYR");
  */
 bool phyr_list_get(const struct phyr_list *l, unsigned int idx, struct phyr_entry *e)
 {
-	const struct phyr_range *r;
-
 	if (idx >= l->nr)
 		return false;
-	r = &l->ranges[idx];
-	e->provider = l->providers[phyr_range_prov(r)];
-	e->phys = r->addr;
-	e->len = phyr_range_len(r);
+	phyr_list_entry(l, idx, e);
 	return true;
 }
 EXPORT_SYMBOL_NS_GPL(phyr_list_get, "DMABUF_PHYR");

@@ -471,24 +471,6 @@ static void buf_loop(struct kunit *test)
 #define VRAM_LEN	SZ_64K
 #define PROBE_LEN	2048
 
-static void fill_pattern(void __iomem *dst, u32 seed, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len / 4; i++)
-		writel(seed ^ (u32)(i * 0x9e3779b9), dst + i * 4);
-}
-
-static bool matches_pattern(const u32 *buf, u32 seed, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len / 4; i++)
-		if (buf[i] != (seed ^ (u32)(i * 0x9e3779b9)))
-			return false;
-	return true;
-}
-
 /* What a walk over the GPU pairs counted: pairs it applied to, pairs proven by edu. */
 struct pair_counts {
 	unsigned int pairs;
@@ -598,13 +580,13 @@ static void buf_vram_pair(struct kunit *test, struct phyr_test_gpu *from,
 		if (vram) {
 			u32 seed = (u32)phys ^ 0x5a5a1234;
 
-			fill_pattern(vram, seed, PROBE_LEN);
+			phyr_test_fill_pattern(vram, seed, PROBE_LEN);
 			wmb();	/* the pattern is in VRAM before the engine reads it */
 			KUNIT_EXPECT_EQ(test, phyr_test_edu_read(edu, map->ranges[0].addr, out,
 								 PROBE_LEN), 0);
-			KUNIT_EXPECT_TRUE_MSG(test, matches_pattern(out, seed, PROBE_LEN),
-					      "engine read wrong data at %pad",
-					      &map->ranges[0].addr);
+			KUNIT_EXPECT_EQ_MSG(test, phyr_test_count_pattern(out, seed, PROBE_LEN),
+					    PROBE_LEN / 4, "engine read wrong data at %pad",
+					    &map->ranges[0].addr);
 			counts->proven++;
 			iounmap(vram);
 		}
@@ -696,7 +678,7 @@ static bool iommu_mapped_once(const struct phyr_mapping *map, const phys_addr_t 
 
 /*
  * The engine reads @len bytes at byte @off of the mapping, and finds what
- * fill_pattern(@seed) wrote into the IOVA_CHUNK-long chunk holding them.
+ * phyr_test_fill_pattern(@seed) wrote into the IOVA_CHUNK-long chunk holding them.
  */
 static void prove_read(struct kunit *test, struct phyr_test_edu *edu,
 		       const struct phyr_mapping *map, u64 off, u32 seed, u32 len)
@@ -805,7 +787,7 @@ static void buf_vram_one_iova_pair(struct kunit *test, struct phyr_test_gpu *fro
 			filled = vram;
 			if (vram) {
 				/* each chunk its own seed: its byte offset in the buffer */
-				fill_pattern(vram, seed ^ (u32)off, IOVA_CHUNK);
+				phyr_test_fill_pattern(vram, seed ^ (u32)off, IOVA_CHUNK);
 				iounmap(vram);
 			}
 		}

@@ -276,11 +276,9 @@ static void bench_count_iommu_map(void *data, unsigned long iova, phys_addr_t pa
 static void bench_fill(struct kunit *test, phys_addr_t phys, u32 seed)
 {
 	void __iomem *io = ioremap_wc(phys, BENCH_PROBE);
-	unsigned int i;
 
 	KUNIT_ASSERT_TRUE(test, io);
-	for (i = 0; i < BENCH_PROBE / 4; i++)
-		writel(seed ^ (i * 0x9e3779b9), io + i * 4);
+	phyr_test_fill_pattern(io, seed, BENCH_PROBE);
 	iounmap(io);
 }
 
@@ -289,17 +287,14 @@ static void bench_expect_read(struct kunit *test, struct phyr_test_edu *edu,
 			      dma_addr_t addr, u32 seed)
 {
 	u32 *buf = kzalloc(BENCH_PROBE, GFP_KERNEL);
-	unsigned int i, good = 0;
 
 	if (!buf) {
 		KUNIT_FAIL(test, "no memory for the engine's read");
 		return;
 	}
 	KUNIT_EXPECT_EQ(test, phyr_test_edu_read(edu, addr, buf, BENCH_PROBE), 0);
-	for (i = 0; i < BENCH_PROBE / 4; i++)
-		good += buf[i] == (seed ^ (i * 0x9e3779b9));
-	KUNIT_EXPECT_EQ_MSG(test, good, BENCH_PROBE / 4, "engine read wrong data at %pad",
-			    &addr);
+	KUNIT_EXPECT_EQ_MSG(test, phyr_test_count_pattern(buf, seed, BENCH_PROBE),
+			    BENCH_PROBE / 4, "engine read wrong data at %pad", &addr);
 	kfree(buf);
 }
 

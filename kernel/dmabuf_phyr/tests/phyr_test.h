@@ -30,6 +30,10 @@ struct phyr_test_edu *phyr_test_edu_open(struct kunit *test, struct pci_dev *eng
 int phyr_test_edu_read(struct phyr_test_edu *edu, dma_addr_t addr, void *out, u32 len);
 void phyr_test_edu_close(struct phyr_test_edu *edu);
 
+/* A pattern the CPU writes into VRAM (@len bytes) and an engine reads back. */
+void phyr_test_fill_pattern(void __iomem *dst, u32 seed, size_t len);
+size_t phyr_test_count_pattern(const u32 *buf, u32 seed, size_t len);
+
 /* A test exporter whose ranges are whatever the test puts in @ranges. */
 struct phyr_test_exp {
 	struct phyr_list ranges;	/* the backing, under the resv lock */

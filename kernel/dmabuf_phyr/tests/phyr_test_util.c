@@ -279,3 +279,26 @@ void phyr_test_put(struct dma_buf *dmabuf)
 	dma_buf_put(dmabuf);
 	flush_delayed_fput();
 }
+
+/* The data pattern written into VRAM with the CPU and read back with an engine. */
+static u32 phyr_test_pattern_word(u32 seed, size_t i)
+{
+	return seed ^ (u32)(i * 0x9e3779b9);
+}
+
+void phyr_test_fill_pattern(void __iomem *dst, u32 seed, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len / 4; i++)
+		writel(phyr_test_pattern_word(seed, i), dst + i * 4);
+}
+
+size_t phyr_test_count_pattern(const u32 *buf, u32 seed, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len / 4; i++)
+		n += buf[i] == phyr_test_pattern_word(seed, i);
+	return n;
+}

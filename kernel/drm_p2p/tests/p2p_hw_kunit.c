@@ -21,6 +21,7 @@
 #include <uapi/drm/drm_p2p_drm.h>
 
 #include "../p2p_drv.h"
+#include "p2p_test_pattern.h"
 
 #define XFER	DRM_P2P_PROBE_MAX
 
@@ -81,23 +82,6 @@ static struct hw_ctx *hw_require(struct kunit *test)
 	return ctx;
 }
 
-static void fill_pattern(void __iomem *dst, u32 seed)
-{
-	int i;
-
-	for (i = 0; i < XFER / 4; i++)
-		writel(seed ^ (u32)(i * 0x9e3779b9), dst + i * 4);
-}
-
-static unsigned int count_pattern(const u32 *buf, u32 seed)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < XFER / 4; i++)
-		n += buf[i] == (seed ^ (u32)(i * 0x9e3779b9));
-	return n;
-}
-
 /* GPU 1's engine reads GPU 0's VRAM at the address mapped for it. */
 static void hw_engine_reads_peer_vram_at_its_dma_address(struct kunit *test)
 {
@@ -107,7 +91,7 @@ static void hw_engine_reads_peer_vram_at_its_dma_address(struct kunit *test)
 	phys_addr_t phys = gpu0->vram_phys + ctx->vram_off;
 	dma_addr_t addr;
 
-	fill_pattern(gpu0->vram_io + ctx->vram_off, 0x7a7a0001);
+	p2p_test_fill_pattern(gpu0->vram_io + ctx->vram_off, 0x7a7a0001, XFER);
 	memset(ctx->buf, 0xee, XFER);
 	addr = dma_map_resource(engine, phys, XFER, DMA_BIDIRECTIONAL, 0);
 	KUNIT_ASSERT_FALSE(test, dma_mapping_error(engine, addr));
@@ -120,13 +104,13 @@ static void hw_engine_reads_peer_vram_at_its_dma_address(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, (u64)addr, (u64)phys);
 
 	KUNIT_EXPECT_EQ(test, p2p_edu_dma(gpu1, addr, ctx->buf, XFER, false), 0);
-	KUNIT_EXPECT_EQ(test, count_pattern(ctx->buf, 0x7a7a0001), XFER / 4);
+	KUNIT_EXPECT_EQ(test, p2p_test_count_pattern(ctx->buf, 0x7a7a0001, XFER), XFER / 4);
 
 	/* The bulk engine's resolution of the same address agrees with the hardware. */
 	KUNIT_EXPECT_EQ(test, (u64)p2p_fabric_resolve(gpu1, addr), (u64)phys);
 	memset(ctx->buf, 0, XFER);
 	KUNIT_EXPECT_EQ(test, p2p_fabric_access(gpu1, addr, ctx->buf, XFER, false), 0);
-	KUNIT_EXPECT_EQ(test, count_pattern(ctx->buf, 0x7a7a0001), XFER / 4);
+	KUNIT_EXPECT_EQ(test, p2p_test_count_pattern(ctx->buf, 0x7a7a0001, XFER), XFER / 4);
 	dma_unmap_resource(engine, addr, XFER, DMA_BIDIRECTIONAL, 0);
 }
 
@@ -142,19 +126,20 @@ static void hw_cpu_physical_address_only_without_iommu(struct kunit *test)
 	phys_addr_t phys = gpu0->vram_phys + ctx->vram_off;
 	int ret;
 
-	fill_pattern(gpu0->vram_io + ctx->vram_off, 0x7a7a0002);
+	p2p_test_fill_pattern(gpu0->vram_io + ctx->vram_off, 0x7a7a0002, XFER);
 	memset(ctx->buf, 0xc3, XFER);
 	ret = p2p_edu_dma(gpu1, phys, ctx->buf, XFER, false);
 	if (!p2p_edu_translated(gpu1)) {
 		KUNIT_EXPECT_EQ(test, ret, 0);
-		KUNIT_EXPECT_EQ(test, count_pattern(ctx->buf, 0x7a7a0002), XFER / 4);
+		KUNIT_EXPECT_EQ(test, p2p_test_count_pattern(ctx->buf, 0x7a7a0002, XFER),
+				XFER / 4);
 		KUNIT_EXPECT_EQ(test, p2p_fabric_access(gpu1, phys, ctx->buf, XFER, false), 0);
 		return;
 	}
 	kunit_info(test, "engine %s read %pa (CPU physical): %d, expecting a DMAR fault\n",
 		   dev_name(p2p_engine_dev(gpu1)), &phys, ret);
 	KUNIT_EXPECT_TRUE(test, ret == 0 || ret == -ETIMEDOUT);
-	KUNIT_EXPECT_EQ(test, count_pattern(ctx->buf, 0x7a7a0002), 0);
+	KUNIT_EXPECT_EQ(test, p2p_test_count_pattern(ctx->buf, 0x7a7a0002, XFER), 0);
 	/*
 	 * The bulk engine refuses the untranslated address the same way, unless the
 	 * two GPUs share a switch: there the address is also GPU 0's bus address (bus
@@ -164,7 +149,8 @@ static void hw_cpu_physical_address_only_without_iommu(struct kunit *test)
 	if (phyr_path_for(gpu0->provider, p2p_engine_dev(gpu1)) == PHYR_MAP_BUS_ADDR &&
 	    pci_bus_address(gpu0->pdev, P2P_VRAM_BAR) == gpu0->vram_phys) {
 		KUNIT_EXPECT_EQ(test, p2p_fabric_access(gpu1, phys, ctx->buf, XFER, false), 0);
-		KUNIT_EXPECT_EQ(test, count_pattern(ctx->buf, 0x7a7a0002), XFER / 4);
+		KUNIT_EXPECT_EQ(test, p2p_test_count_pattern(ctx->buf, 0x7a7a0002, XFER),
+				XFER / 4);
 	} else {
 		KUNIT_EXPECT_EQ(test, p2p_fabric_access(gpu1, phys, ctx->buf, XFER, false),
 				-EFAULT);

@@ -38,6 +38,7 @@
 #include <uapi/drm/drm_p2p_drm.h>
 
 #include "../p2p_drv.h"
+#include "p2p_test_pattern.h"
 
 #define ROUTE_LEN	DRM_P2P_PROBE_MAX
 
@@ -142,23 +143,6 @@ static void route_probe_put(struct dma_buf_attachment *attach, struct sg_table *
 	dma_buf_put(dmabuf);
 }
 
-static void fill_pattern(void __iomem *dst, u32 seed)
-{
-	int i;
-
-	for (i = 0; i < ROUTE_LEN / 4; i++)
-		writel(seed ^ (u32)(i * 0x9e3779b9), dst + i * 4);
-}
-
-static unsigned int count_pattern(const u32 *buf, u32 seed)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < ROUTE_LEN / 4; i++)
-		n += buf[i] == (seed ^ (u32)(i * 0x9e3779b9));
-	return n;
-}
-
 /* What upstream's helper gave, checked against the address phyr's rule implies. */
 static void route_expect_address(struct kunit *test, enum phyr_map_type rule,
 				 struct p2p_device *engine_gpu, dma_addr_t addr,
@@ -239,10 +223,11 @@ static void route_pair(struct kunit *test, struct p2p_device *vram_gpu,
 	    !(rule == PHYR_MAP_BUS_ADDR && p2p_edu_translated(engine_gpu))) {
 		u32 seed = (u32)phys ^ 0x6e6e0001;
 
-		fill_pattern(vram_gpu->vram_io + off, seed);
+		p2p_test_fill_pattern(vram_gpu->vram_io + off, seed, ROUTE_LEN);
 		ret = p2p_edu_dma(engine_gpu, addr, buf, ROUTE_LEN, false);
 		KUNIT_EXPECT_EQ(test, ret, 0);
-		KUNIT_EXPECT_EQ_MSG(test, count_pattern(buf, seed), ROUTE_LEN / 4,
+		KUNIT_EXPECT_EQ_MSG(test, p2p_test_count_pattern(buf, seed, ROUTE_LEN),
+				    ROUTE_LEN / 4,
 				    "engine read wrong data at %pad", &addr);
 		cnt->read++;
 	}
@@ -296,7 +281,8 @@ static void expect_engine_reads(struct kunit *test, struct p2p_device *engine_gp
 				dma_addr_t addr, u32 seed, u32 *buf)
 {
 	KUNIT_EXPECT_EQ(test, p2p_edu_dma(engine_gpu, addr, buf, ROUTE_LEN, false), 0);
-	KUNIT_EXPECT_EQ_MSG(test, count_pattern(buf, seed), ROUTE_LEN / 4,
+	KUNIT_EXPECT_EQ_MSG(test, p2p_test_count_pattern(buf, seed, ROUTE_LEN),
+			    ROUTE_LEN / 4,
 			    "engine read wrong data at %pad", &addr);
 }
 
@@ -341,8 +327,9 @@ static void route_helper_two_ranges(struct kunit *test, struct p2p_device *vram_
 	KUNIT_ASSERT_EQ(test, p2p_vram_alloc(vram_gpu, SZ_64K, true, &blocks), 0);
 	off = gpu_buddy_block_offset(list_first_entry(&blocks, struct gpu_buddy_block, link));
 	phys = vram_gpu->vram_phys + off;
-	fill_pattern(vram_gpu->vram_io + off + second, 0x6e6e0002);
-	fill_pattern(vram_gpu->vram_io + off + PAGE_SIZE - ROUTE_LEN, 0x6e6e0003);
+	p2p_test_fill_pattern(vram_gpu->vram_io + off + second, 0x6e6e0002, ROUTE_LEN);
+	p2p_test_fill_pattern(vram_gpu->vram_io + off + PAGE_SIZE - ROUTE_LEN, 0x6e6e0003,
+			      ROUTE_LEN);
 
 	rp.provider = pcim_p2pdma_provider(vram_gpu->pdev, P2P_VRAM_BAR);
 	KUNIT_ASSERT_NOT_NULL(test, rp.provider);
