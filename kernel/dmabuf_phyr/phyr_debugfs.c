@@ -19,21 +19,23 @@ static void phyr_debugfs_show_buf(struct seq_file *m, struct phyr_buf *buf)
 {
 	struct dma_buf *dmabuf = buf->dmabuf;
 	struct dma_buf_attachment *attach;
-	struct phyr_entry e;
-	struct phyr_list l;
+	struct phyr_view v;
+	struct phyr_run r;
 	unsigned int i;
 	int ret;
 
 	seq_printf(m, "buffer %llu exporter %s size %zu%s\n", (u64)file_inode(dmabuf->file)->i_ino,
 		   buf->name, dmabuf->size, buf->revoked ? " revoked" : "");
-	ret = phyr_get_ranges(buf, &l);
+	ret = phyr_view_get(buf, &v);
 	if (ret) {
 		seq_printf(m, "  ranges: error %d\n", ret);
 	} else {
-		phyr_list_for_each(&l, i, e)
+		for (i = 0; i < v.nr; i++) {
+			phyr_view_entry(&v, i, &r);
 			seq_printf(m, "  range %u: %s %pa+%#llx\n", i,
-				   phyr_provider_name(e.provider), &e.phys, e.len);
-		phyr_list_fini(&l);
+				   phyr_provider_name(v.providers[r.prov]), &r.phys, r.len);
+		}
+		phyr_view_put(&v);
 	}
 
 	list_for_each_entry(attach, &dmabuf->attachments, node) {

@@ -43,18 +43,18 @@ static int phyr_attach_check(struct phyr_buf *buf, struct dma_buf_attachment *at
 {
 	bool takes = phyr_importer_takes_device_memory(attach);
 	bool fallback_tried = false;
-	struct phyr_list l;
+	struct phyr_view v;
 	int ret;
 
 	dma_resv_assert_held(buf->dmabuf->resv);
 	for (;;) {
 		if (buf->revoked)
 			return -ENODEV;
-		ret = phyr_get_ranges(buf, &l);
+		ret = phyr_view_get(buf, &v);
 		if (ret)
 			return ret;
-		*path = phyr_ranges_reachable(buf, attach->dev, &l);
-		phyr_list_fini(&l);
+		*path = phyr_view_reachable(buf, attach->dev, &v);
+		phyr_view_put(&v);
 		if (*path == PHYR_MAP_NONE || (takes && *path != PHYR_MAP_NOT_SUPPORTED))
 			return 0;
 		if (!buf->ops->fallback || fallback_tried)
@@ -208,8 +208,9 @@ static const struct dma_buf_ops phyr_dmabuf_ops = {
  * @info: exporter callbacks, private data, size and flags
  *
  * The dma-buf's operations belong to this module; the exporter's callbacks in
- * @info->ops describe and manage its memory.  @info->ops->get_ranges and
- * @info->ops->release are required, @info->size must not be 0.
+ * @info->ops describe and manage its memory.  @info->ops->release and exactly one
+ * of @info->ops->get_ranges and @info->ops->packed_ranges are required,
+ * @info->size must not be 0.
  *
  * Return: the dma-buf, or ERR_PTR(-EINVAL) for bad @info, ERR_PTR(-ENOMEM), or the
  * error of dma_buf_export().
@@ -220,7 +221,8 @@ struct dma_buf *phyr_dmabuf_export(const struct phyr_export_info *info)
 	struct dma_buf *dmabuf;
 	struct phyr_buf *buf;
 
-	if (!info || !info->ops || !info->ops->get_ranges || !info->ops->release ||
+	if (!info || !info->ops || !info->ops->get_ranges == !info->ops->packed_ranges ||
+	    !info->ops->release ||
 	    !info->size || !info->ops->pin != !info->ops->unpin ||
 	    !info->ops->vmap != !info->ops->vunmap)
 		return ERR_PTR(-EINVAL);

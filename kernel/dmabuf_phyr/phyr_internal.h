@@ -202,11 +202,79 @@ static inline struct phyr_buf *phyr_buf_of(const struct dma_buf *dmabuf)
 	return dmabuf->priv;
 }
 
-int phyr_get_ranges(struct phyr_buf *buf, struct phyr_list *l);
+/**
+ * struct phyr_view - a buffer's ranges as phyr reads them, under the buffer's resv lock
+ * @packed: the exporter's own packed list, read in place; NULL for a get_ranges exporter
+ * @list: the ranges that get_ranges filled in (empty when @packed is used)
+ * @providers: the provider table of the form in use
+ * @nr_providers: its length
+ * @nr: number of entries
+ */
+struct phyr_view {
+	const struct phyr_packed_list *packed;
+	struct phyr_list list;
+	struct phyr_provider * const *providers;
+	unsigned int nr_providers;
+	unsigned int nr;
+};
+
+/**
+ * struct phyr_run - physically contiguous ranges of one provider
+ * @prov: index in the view's provider table
+ * @phys: CPU physical address of the first byte
+ * @len: length in bytes
+ */
+struct phyr_run {
+	unsigned int prov;
+	phys_addr_t phys;
+	u64 len;
+};
+
+static inline void phyr_view_entry(const struct phyr_view *v, unsigned int idx,
+				   struct phyr_run *run)
+{
+	const struct phyr_range *r;
+	u64 ent;
+
+	if (v->packed) {
+		ent = v->packed->ents[idx];
+		run->prov = (ent & PHYR_PACK_PROV_MASK) >> PHYR_PACK_PROV_SHIFT;
+		run->phys = ent & PAGE_MASK;
+		run->len = (u64)PAGE_SIZE << (ent & PHYR_PACK_ORDER_MASK);
+	} else {
+		r = &v->list.ranges[idx];
+		run->prov = phyr_range_prov(r);
+		run->phys = r->addr;
+		run->len = phyr_range_len(r);
+	}
+}
+
+/*
+ * The run that starts at entry @idx: that entry and the entries after it that
+ * continue it in the same provider (buddy blocks of one allocation are often
+ * adjacent).  Return: the index of the entry after the run.
+ */
+static inline unsigned int phyr_view_run(const struct phyr_view *v, unsigned int idx,
+					 struct phyr_run *run)
+{
+	struct phyr_run next;
+
+	phyr_view_entry(v, idx, run);
+	for (idx++; idx < v->nr; idx++) {
+		phyr_view_entry(v, idx, &next);
+		if (next.prov != run->prov || next.phys != run->phys + run->len)
+			break;
+		run->len += next.len;
+	}
+	return idx;
+}
+
+int phyr_view_get(struct phyr_buf *buf, struct phyr_view *v);
+void phyr_view_put(struct phyr_view *v);
 int phyr_bus_addr(const struct phyr_provider *p, phys_addr_t phys, u64 len, u64 mask,
 		  dma_addr_t *addr);
-enum phyr_map_type phyr_ranges_reachable(struct phyr_buf *buf, struct device *dev,
-					 const struct phyr_list *l);
+enum phyr_map_type phyr_view_reachable(struct phyr_buf *buf, struct device *dev,
+				       const struct phyr_view *v);
 struct phyr_mapping *phyr_map_locked(struct dma_buf_attachment *attach,
 				     enum dma_data_direction dir);
 void phyr_unmap_locked(struct dma_buf_attachment *attach, struct phyr_mapping *map);

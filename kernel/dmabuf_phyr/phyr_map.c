@@ -41,54 +41,103 @@
 #define PHYR_DMA_ATTRS	DMA_ATTR_SKIP_CPU_SYNC
 
 /**
- * phyr_get_ranges - the current ranges of a buffer
- * @buf: the buffer; its resv lock is held
- * @l: uninitialised list, initialised and filled on success
+ * phyr_view_get - the current ranges of a buffer
+ * @buf: the buffer; its resv lock is held until phyr_view_put()
+ * @v: filled on success: the exporter's packed list in place, or the list its
+ *	get_ranges filled in
  *
  * Return: 0, the exporter's error, or -EINVAL when the ranges do not add up to the
  * buffer size.
  */
-int phyr_get_ranges(struct phyr_buf *buf, struct phyr_list *l)
+int phyr_view_get(struct phyr_buf *buf, struct phyr_view *v)
 {
+	const struct phyr_packed_list *pk;
+	u64 size;
 	int ret;
 
 	dma_resv_assert_held(buf->dmabuf->resv);
-	phyr_list_init(l);
-	ret = buf->ops->get_ranges(buf->dmabuf, l);
-	if (!ret && phyr_list_size(l) != buf->dmabuf->size) {
-		pr_warn_ratelimited("dmabuf_phyr: %s: ranges cover %llu bytes of %zu\n",
-				    buf->name, phyr_list_size(l), buf->dmabuf->size);
-		ret = -EINVAL;
+	phyr_list_init(&v->list);
+	if (buf->ops->packed_ranges) {
+		pk = buf->ops->packed_ranges(buf->dmabuf);
+		v->packed = pk;
+		v->providers = pk->providers;
+		v->nr_providers = pk->nr_providers;
+		v->nr = pk->nr;
+		size = pk->size;
+	} else {
+		ret = buf->ops->get_ranges(buf->dmabuf, &v->list);
+		if (ret) {
+			phyr_list_fini(&v->list);
+			return ret;
+		}
+		v->packed = NULL;
+		v->providers = v->list.providers;
+		v->nr_providers = v->list.nr_providers;
+		v->nr = v->list.nr;
+		size = v->list.size;
 	}
-	if (ret)
-		phyr_list_fini(l);
-	return ret;
-}
-
-static void phyr_report_unreachable(struct device *dev, struct phyr_buf *buf,
-				    unsigned int idx, const struct phyr_entry *e)
-{
-	enum phyr_path_reason why;
-
-	phyr_path_explain(e->provider, dev, &why);
-	dev_dbg(dev, "phyr: %s: range %u (%s %pa+%#llx) unreachable: %s\n", buf->name, idx,
-		phyr_provider_name(e->provider), &e->phys, e->len,
-		phyr_path_reason_str(why));
+	if (size != buf->dmabuf->size) {
+		pr_warn_ratelimited("dmabuf_phyr: %s: ranges cover %llu bytes of %zu\n",
+				    buf->name, size, buf->dmabuf->size);
+		phyr_view_put(v);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /**
- * phyr_ranges_reachable - the path an attachment uses for a list of ranges
+ * phyr_view_put - done with the ranges of phyr_view_get()
+ * @v: the view
+ */
+void phyr_view_put(struct phyr_view *v)
+{
+	phyr_list_fini(&v->list);
+	v->packed = NULL;
+	v->nr = 0;
+}
+
+/*
+ * Name in the debug log the first range of a provider that @dev may not use, and
+ * why: @what, or (NULL) the reason the path decision gives.
+ */
+static void phyr_report_provider(struct device *dev, struct phyr_buf *buf,
+				 const struct phyr_view *v, unsigned int prov,
+				 const char *what)
+{
+	struct phyr_provider *p = v->providers[prov];
+	struct phyr_run run = {};
+	enum phyr_path_reason why;
+	unsigned int i;
+
+	for (i = 0; i < v->nr; i++) {
+		phyr_view_entry(v, i, &run);
+		if (run.prov == prov)
+			break;
+	}
+	if (!what) {
+		phyr_path_explain(p, dev, &why);
+		dev_dbg(dev, "phyr: %s: range %u (%s %pa+%#llx) unreachable: %s\n",
+			buf->name, i, phyr_provider_name(p), &run.phys, run.len,
+			phyr_path_reason_str(why));
+		return;
+	}
+	dev_dbg(dev, "phyr: %s: range %u (%s %pa+%#llx) %s\n", buf->name, i,
+		phyr_provider_name(p), &run.phys, run.len, what);
+}
+
+/**
+ * phyr_view_reachable - the path an attachment uses for a buffer's ranges
  * @buf: the buffer
  * @dev: the attaching device
- * @l: the buffer's ranges
+ * @v: the buffer's ranges
  *
  * When a range is unreachable, the first one is named in the debug log.
  *
  * Return: PHYR_MAP_NOT_SUPPORTED if some provider is unreachable, else the most
  * costly path used: THRU_HOST_BRIDGE, then BUS_ADDR, then NONE (system RAM only).
  */
-enum phyr_map_type phyr_ranges_reachable(struct phyr_buf *buf, struct device *dev,
-					 const struct phyr_list *l)
+enum phyr_map_type phyr_view_reachable(struct phyr_buf *buf, struct device *dev,
+				       const struct phyr_view *v)
 {
 	static const u8 cost[] = {
 		[PHYR_MAP_NONE] = 1,
@@ -97,21 +146,16 @@ enum phyr_map_type phyr_ranges_reachable(struct phyr_buf *buf, struct device *de
 		[PHYR_MAP_NOT_SUPPORTED] = 4,
 	};
 	enum phyr_map_type worst = PHYR_MAP_NONE, t;
-	struct phyr_entry e;
-	unsigned int i;
+	unsigned int p;
 
-	for (i = 0; i < l->nr_providers; i++) {
-		t = phyr_path_for(l->providers[i], dev);
+	for (p = 0; p < v->nr_providers; p++) {
+		t = phyr_path_for(v->providers[p], dev);
 		if (t == PHYR_MAP_UNKNOWN)
 			t = PHYR_MAP_NOT_SUPPORTED;
 		if (cost[t] > cost[worst])
 			worst = t;
-	}
-	if (worst != PHYR_MAP_NOT_SUPPORTED)
-		return worst;
-	phyr_list_for_each(l, i, e) {
-		if (phyr_path_for(e.provider, dev) == PHYR_MAP_NOT_SUPPORTED) {
-			phyr_report_unreachable(dev, buf, i, &e);
+		if (t == PHYR_MAP_NOT_SUPPORTED) {
+			phyr_report_provider(dev, buf, v, p, NULL);
 			break;
 		}
 	}
@@ -191,31 +235,31 @@ EXPORT_SYMBOL_IF_KUNIT(phyr_bus_addr);
  * dma_map_phys() maps it).  Return their total length, or 0 when there are none or
  * they cannot share.
  */
-static size_t phyr_iova_span(struct device *dev, const struct phyr_list *l,
+static size_t phyr_iova_span(struct device *dev, const struct phyr_view *v,
 			     const u8 *paths, phys_addr_t *first)
 {
 	unsigned long granule_mask = dma_get_merge_boundary(dev);
 	bool seen = false, open_end = false;
-	struct phyr_entry e;
+	struct phyr_run run;
+	unsigned int i, next;
 	size_t total = 0;
-	unsigned int i;
 
 	if (!granule_mask)
 		return 0;
-	for (i = 0; i < l->nr; i++) {
-		if (!phyr_path_uses_dma_api(paths[i]))
+	for (i = 0; i < v->nr; i = next) {
+		next = phyr_view_run(v, i, &run);
+		if (!phyr_path_uses_dma_api(paths[run.prov]))
 			continue;
-		phyr_list_entry(l, i, &e);
-		if (paths[i] == PHYR_MAP_THRU_HOST_BRIDGE &&
-		    ((e.phys | e.len) & granule_mask))
+		if (paths[run.prov] == PHYR_MAP_THRU_HOST_BRIDGE &&
+		    ((run.phys | run.len) & granule_mask))
 			return 0;
 		if (!seen)
-			*first = e.phys;
-		else if (open_end || (e.phys & granule_mask))
+			*first = run.phys;
+		else if (open_end || (run.phys & granule_mask))
 			return 0;
 		seen = true;
-		open_end = (e.phys + e.len) & granule_mask;
-		if (check_add_overflow(total, (size_t)e.len, &total))
+		open_end = (run.phys + run.len) & granule_mask;
+		if (check_add_overflow(total, (size_t)run.len, &total))
 			return 0;
 	}
 	return total;
@@ -223,76 +267,72 @@ static size_t phyr_iova_span(struct device *dev, const struct phyr_list *l,
 
 /* One range through the IOVA allocation of the mapping, at the next free offset. */
 static int phyr_link_range(struct device *dev, struct phyr_mapping *map,
-			   const struct phyr_entry *e, enum phyr_map_type path,
+			   const struct phyr_run *run, enum phyr_map_type path,
 			   struct phyr_dev_range *r)
 {
 	int ret;
 
-	ret = dma_iova_link(dev, &map->iova, e->phys, map->iova_len, e->len, map->dir,
+	ret = dma_iova_link(dev, &map->iova, run->phys, map->iova_len, run->len, map->dir,
 			    phyr_range_attrs(path));
 	if (ret)
 		return ret;
 	r->addr = map->iova.addr + map->iova_len;
-	map->iova_len += e->len;
+	map->iova_len += run->len;
 	return 0;
 }
 
 static int phyr_map_range(struct device *dev, struct phyr_mapping *map,
-			  const struct phyr_entry *e, enum phyr_map_type path,
-			  struct phyr_dev_range *r)
+			  const struct phyr_view *v, const struct phyr_run *run,
+			  enum phyr_map_type path, struct phyr_dev_range *r)
 {
-	r->len = e->len;
+	r->len = run->len;
 	r->path = path;
 	switch (path) {
 	case PHYR_MAP_NONE:
-		if (!pfn_valid(PHYS_PFN(e->phys)) ||
-		    !pfn_valid(PHYS_PFN(e->phys + e->len - 1)))
+		if (!pfn_valid(PHYS_PFN(run->phys)) ||
+		    !pfn_valid(PHYS_PFN(run->phys + run->len - 1)))
 			return -EINVAL;
 		fallthrough;
 	case PHYR_MAP_THRU_HOST_BRIDGE:
 		if (dma_use_iova(&map->iova))
-			return phyr_link_range(dev, map, e, path, r);
-		r->addr = dma_map_phys(dev, e->phys, e->len, map->dir, phyr_range_attrs(path));
+			return phyr_link_range(dev, map, run, path, r);
+		r->addr = dma_map_phys(dev, run->phys, run->len, map->dir,
+				       phyr_range_attrs(path));
 		return dma_mapping_error(dev, r->addr);
 	case PHYR_MAP_BUS_ADDR:
-		return phyr_bus_addr(e->provider, e->phys, e->len, dma_get_mask(dev),
-				     &r->addr);
+		return phyr_bus_addr(v->providers[run->prov], run->phys, run->len,
+				     dma_get_mask(dev), &r->addr);
 	default:
 		return -EREMOTEIO;
 	}
 }
 
 /*
- * The path of every range, in @paths.  An importer that may not take device memory
- * (phyr_importer_takes_device_memory()) gets system RAM only.  A range the importer
- * cannot reach, or may not take, gives the exporter's fallback one chance unless the
- * attachment has pinned the buffer (*@moved is set when it moved the buffer: the
- * ranges must be read again).
+ * The path of every provider of the ranges, in @paths.  An importer that may not
+ * take device memory (phyr_importer_takes_device_memory()) gets system RAM only.  A
+ * provider the importer cannot reach, or may not take, gives the exporter's fallback
+ * one chance unless the attachment has pinned the buffer (*@moved is set when it
+ * moved the buffer: the ranges must be read again).
  *
  * Return: 0, -EOPNOTSUPP for device memory and an importer that may not take it,
  * or -EREMOTEIO when a range stays unreachable.
  */
-static int phyr_range_paths(struct phyr_attachment *pa, struct dma_buf_attachment *attach,
-			    const struct phyr_list *l, u8 *paths, bool *fallback_tried,
-			    bool *moved)
+static int phyr_provider_paths(struct phyr_attachment *pa,
+			       struct dma_buf_attachment *attach,
+			       const struct phyr_view *v, u8 *paths, bool *fallback_tried,
+			       bool *moved)
 {
 	bool takes = phyr_importer_takes_device_memory(attach);
-	u8 prov_path[PHYR_LIST_MAX_PROVIDERS];
 	struct phyr_buf *buf = pa->buf;
 	struct device *dev = attach->dev;
-	struct phyr_entry e;
-	unsigned int i, p;
+	unsigned int p;
 	bool allowed;
 
 	*moved = false;
-	/* One decision per provider: a list has few providers and many ranges. */
-	for (p = 0; p < l->nr_providers; p++)
-		prov_path[p] = phyr_path_for(l->providers[p], dev);
-	for (i = 0; i < l->nr; i++) {
-		p = phyr_range_prov(&l->ranges[i]);
-		paths[i] = prov_path[p];
-		allowed = takes || l->providers[p] == phyr_provider_sysram();
-		if (allowed && paths[i] != PHYR_MAP_NOT_SUPPORTED)
+	for (p = 0; p < v->nr_providers; p++) {
+		paths[p] = phyr_path_for(v->providers[p], dev);
+		allowed = takes || v->providers[p] == phyr_provider_sysram();
+		if (allowed && paths[p] != PHYR_MAP_NOT_SUPPORTED)
 			continue;
 		/* A buffer this attachment pinned (a static importer's map) stays put. */
 		if (buf->ops->fallback && !*fallback_tried && !pa->pins) {
@@ -302,13 +342,12 @@ static int phyr_range_paths(struct phyr_attachment *pa, struct dma_buf_attachmen
 				return 0;
 			}
 		}
-		phyr_list_entry(l, i, &e);
 		if (!allowed) {
-			dev_dbg(dev, "phyr: %s: range %u is device memory (%s) and the importer did not allow peer2peer or cannot be revoked\n",
-				buf->name, i, phyr_provider_name(e.provider));
+			phyr_report_provider(dev, buf, v, p,
+					     "is device memory: the importer did not allow peer2peer or cannot be revoked");
 			return -EOPNOTSUPP;
 		}
-		phyr_report_unreachable(dev, buf, i, &e);
+		phyr_report_provider(dev, buf, v, p, NULL);
 		return -EREMOTEIO;
 	}
 	return 0;
@@ -319,6 +358,8 @@ static int phyr_range_paths(struct phyr_attachment *pa, struct dma_buf_attachmen
  * @attach: the attachment (of a phyr dma-buf)
  * @dir: DMA direction
  *
+ * Physically contiguous ranges of one provider become one device range.
+ *
  * Return: the mapping, on the attachment's list; ERR_PTR(-ENODEV) once the buffer is
  * revoked, ERR_PTR(-EREMOTEIO) when a range is unreachable, ERR_PTR(-EOPNOTSUPP)
  * when a range is device memory and the importer did not set allow_peer2peer or has
@@ -328,15 +369,15 @@ struct phyr_mapping *phyr_map_locked(struct dma_buf_attachment *attach,
 				     enum dma_data_direction dir)
 {
 	struct phyr_attachment *pa = attach->priv;
+	u8 paths[PHYR_LIST_MAX_PROVIDERS];
 	struct phyr_buf *buf = pa->buf;
 	struct device *dev = attach->dev;
 	bool fallback_tried = false, moved;
 	struct phyr_mapping *map = NULL;
+	unsigned int i, next;
 	phys_addr_t first = 0;
-	u8 *paths = NULL;
-	struct phyr_entry e;
-	struct phyr_list l;
-	unsigned int i;
+	struct phyr_run run;
+	struct phyr_view v;
 	size_t span;
 	int ret;
 
@@ -346,61 +387,54 @@ retry:
 		ret = -ENODEV;
 		goto out;
 	}
-	ret = phyr_get_ranges(buf, &l);
+	ret = phyr_view_get(buf, &v);
 	if (ret)
 		goto out;
-
-	paths = kvmalloc(phyr_list_count(&l), GFP_KERNEL);
-	/* Each range is written when it is mapped: clear the header only. */
-	map = kvmalloc(struct_size(map, ranges, phyr_list_count(&l)), GFP_KERNEL);
-	if (!paths || !map) {
-		ret = -ENOMEM;
-		goto out_free;
-	}
-	memset(map, 0, offsetof(struct phyr_mapping, ranges));
-	ret = phyr_range_paths(pa, attach, &l, paths, &fallback_tried, &moved);
+	ret = phyr_provider_paths(pa, attach, &v, paths, &fallback_tried, &moved);
 	if (ret)
-		goto out_free;
+		goto out_put;
 	if (moved) {
-		kvfree(map);
-		kvfree(paths);
-		phyr_list_fini(&l);
+		phyr_view_put(&v);
 		goto retry;
 	}
 
+	/* At most one device range per entry.  Each is written when it is mapped. */
+	map = kvmalloc(struct_size(map, ranges, v.nr), GFP_KERNEL);
+	if (!map) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	memset(map, 0, offsetof(struct phyr_mapping, ranges));
 	map->dir = dir;
-	span = phyr_iova_span(dev, &l, paths, &first);
+	span = phyr_iova_span(dev, &v, paths, &first);
 	if (span)
 		dma_iova_try_alloc(dev, &map->iova, first, span);
-	for (i = 0; i < l.nr; i++) {
-		phyr_list_entry(&l, i, &e);
-		ret = phyr_map_range(dev, map, &e, paths[i], &map->ranges[i]);
+	for (i = 0; i < v.nr; i = next) {
+		next = phyr_view_run(&v, i, &run);
+		ret = phyr_map_range(dev, map, &v, &run, paths[run.prov],
+				     &map->ranges[map->nr]);
 		if (ret) {
 			dev_dbg(dev, "phyr: %s: range %u (%s %pa+%#llx) %s mapping failed: %d\n",
-				buf->name, i, phyr_provider_name(e.provider), &e.phys, e.len,
-				phyr_map_type_name(paths[i]), ret);
+				buf->name, i, phyr_provider_name(v.providers[run.prov]),
+				&run.phys, run.len, phyr_map_type_name(paths[run.prov]), ret);
 			break;
 		}
 		map->nr++;
-		map->size += e.len;
+		map->size += run.len;
 	}
 	if (!ret && map->iova_len)
 		ret = dma_iova_sync(dev, &map->iova, 0, map->iova_len);
 	if (ret) {
 		phyr_mapping_release(dev, map);
-		map = NULL;
-		goto out_free;
+		goto out_put;
 	}
-	kvfree(paths);
 	list_add_tail(&map->node, &pa->maps);
-	phyr_list_fini(&l);
+	phyr_view_put(&v);
 	trace_phyr_map(buf->dmabuf, dev, map->nr, map->size, 0);
 	return map;
 
-out_free:
-	kvfree(map);
-	kvfree(paths);
-	phyr_list_fini(&l);
+out_put:
+	phyr_view_put(&v);
 out:
 	trace_phyr_map(buf->dmabuf, dev, 0, 0, ret);
 	return ERR_PTR(ret);

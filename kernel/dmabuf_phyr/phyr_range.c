@@ -513,6 +513,7 @@ int phyr_list_pack(struct phyr_packed_list *out, const struct phyr_list *l)
 		}
 	}
 	pk.nr = n;
+	pk.size = l->size;
 	*out = pk;
 	return 0;
 }

@@ -4,8 +4,10 @@
  *
  * Export: a VRAM BO becomes a phyr dma-buf whose ranges are the BO's buddy blocks
  * (one range per block, provider = the VRAM BAR); a system BO one whose ranges are
- * its pages (provider = system RAM).  The dma-buf shares the BO's reservation
- * object, so the engine's fences are visible to every importer and to
+ * its pages (provider = system RAM).  A BO's memory never moves, so each export
+ * stores its ranges once, in phyr's packed form (8 bytes per buddy block), and phyr
+ * reads them in place at every attach and map.  The dma-buf shares the BO's
+ * reservation object, so the engine's fences are visible to every importer and to
  * DMA_BUF_IOCTL_EXPORT_SYNC_FILE.
  *
  * Import:
@@ -41,11 +43,13 @@ static const char p2p_exp_name[] = P2P_DRIVER_NAME;
  * @link: on the GPU's list of exports (under exports_lock)
  * @bo: the exported BO (referenced)
  * @dmabuf: the dma-buf
+ * @ranges: the BO's memory, packed; fixed for the BO's lifetime
  */
 struct p2p_export {
 	struct list_head link;
 	struct p2p_bo *bo;
 	struct dma_buf *dmabuf;
+	struct phyr_packed_list ranges;
 };
 
 static struct p2p_bo *dmabuf_bo(struct dma_buf *dmabuf)
@@ -61,9 +65,9 @@ static struct p2p_bo *p2p_dmabuf_bo(struct dma_buf *dmabuf)
 	return dmabuf_bo(dmabuf);
 }
 
-static int p2p_dmabuf_get_ranges(struct dma_buf *dmabuf, struct phyr_list *out)
+/* The physical ranges of a BO's memory, in buffer order. */
+static int p2p_bo_ranges(struct p2p_bo *bo, struct phyr_list *out)
 {
-	struct p2p_bo *bo = dmabuf_bo(dmabuf);
 	struct p2p_device *p2p = p2p_bo_dev(bo);
 	struct gpu_buddy_block *block;
 	unsigned long i, npages;
@@ -139,6 +143,27 @@ static int p2p_dmabuf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	return drm_gem_prime_mmap(&bo->base, vma);
 }
 
+/* Store the BO's ranges in the export, packed. */
+static int p2p_export_pack(struct p2p_export *exp)
+{
+	struct phyr_list l;
+	int ret;
+
+	phyr_list_init(&l);
+	ret = p2p_bo_ranges(exp->bo, &l);
+	if (!ret)
+		ret = phyr_list_pack(&exp->ranges, &l);
+	phyr_list_fini(&l);
+	return ret;
+}
+
+static const struct phyr_packed_list *p2p_dmabuf_packed_ranges(struct dma_buf *dmabuf)
+{
+	struct p2p_export *exp = phyr_dmabuf_priv(dmabuf);
+
+	return &exp->ranges;
+}
+
 static void p2p_dmabuf_release(struct dma_buf *dmabuf)
 {
 	struct p2p_export *exp = phyr_dmabuf_priv(dmabuf);
@@ -148,13 +173,14 @@ static void p2p_dmabuf_release(struct dma_buf *dmabuf)
 	mutex_lock(&p2p->exports_lock);
 	list_del(&exp->link);
 	mutex_unlock(&p2p->exports_lock);
+	phyr_packed_fini(&exp->ranges);
 	kfree(exp);
 	drm_gem_object_put(&bo->base);
 	drm_dev_put(&p2p->drm);
 }
 
 static const struct phyr_exporter_ops p2p_exporter_ops = {
-	.get_ranges = p2p_dmabuf_get_ranges,
+	.packed_ranges = p2p_dmabuf_packed_ranges,
 	.vmap = p2p_dmabuf_vmap,
 	.vunmap = p2p_dmabuf_vunmap,
 	.mmap = p2p_dmabuf_mmap,
@@ -182,6 +208,7 @@ struct dma_buf *p2p_gem_prime_export(struct drm_gem_object *obj, int flags)
 		.exp_name = p2p_exp_name,
 	};
 	struct dma_buf *dmabuf;
+	int ret;
 
 	if (bo->kind != P2P_BO_VRAM && bo->kind != P2P_BO_SYSTEM)
 		return ERR_PTR(-EINVAL);
@@ -189,6 +216,11 @@ struct dma_buf *p2p_gem_prime_export(struct drm_gem_object *obj, int flags)
 	if (!exp)
 		return ERR_PTR(-ENOMEM);
 	exp->bo = bo;
+	ret = p2p_export_pack(exp);
+	if (ret) {
+		kfree(exp);
+		return ERR_PTR(ret);
+	}
 	info.priv = exp;
 	drm_gem_object_get(obj);
 	drm_dev_get(obj->dev);
@@ -198,6 +230,7 @@ struct dma_buf *p2p_gem_prime_export(struct drm_gem_object *obj, int flags)
 		mutex_unlock(&p2p->exports_lock);
 		drm_dev_put(obj->dev);
 		drm_gem_object_put(obj);
+		phyr_packed_fini(&exp->ranges);
 		kfree(exp);
 		return dmabuf;
 	}

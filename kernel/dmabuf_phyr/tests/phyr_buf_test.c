@@ -91,13 +91,34 @@ static void count_notify(struct dma_buf_attachment *attach)
 
 static const struct phyr_importer_ops count_ops = { .invalidate_mappings = count_notify };
 
+static int no_get_ranges(struct dma_buf *dmabuf, struct phyr_list *out)
+{
+	return -EIO;
+}
+
+static const struct phyr_packed_list *no_packed_ranges(struct dma_buf *dmabuf)
+{
+	return NULL;
+}
+
+static void no_release(struct dma_buf *dmabuf)
+{
+}
+
 static void buf_export_rejects_bad_info(struct kunit *test)
 {
-	static const struct phyr_exporter_ops no_ranges = {};
+	static const struct phyr_exporter_ops no_ranges = { .release = no_release };
+	static const struct phyr_exporter_ops both_ranges = {
+		.get_ranges = no_get_ranges,
+		.packed_ranges = no_packed_ranges,
+		.release = no_release,
+	};
 	struct phyr_export_info info = { .ops = &no_ranges, .size = SZ_4K };
 	struct buf_ctx *c = test->priv;
 
 	KUNIT_EXPECT_EQ(test, PTR_ERR(phyr_dmabuf_export(NULL)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(phyr_dmabuf_export(&info)), -EINVAL);
+	info.ops = &both_ranges;
 	KUNIT_EXPECT_EQ(test, PTR_ERR(phyr_dmabuf_export(&info)), -EINVAL);
 	KUNIT_EXPECT_TRUE(test, is_phyr_dmabuf(c->dmabuf));
 	KUNIT_EXPECT_FALSE(test, is_phyr_dmabuf(NULL));
@@ -139,6 +160,60 @@ static void buf_map_sysram(struct kunit *test)
 	dma_resv_unlock(c->dmabuf->resv);
 	phyr_detach(c->dmabuf, a);
 	KUNIT_EXPECT_TRUE(test, list_empty(&c->dmabuf->attachments));
+}
+
+/*
+ * An exporter that stores its ranges packed: phyr reads them in place.  RAM [0, 192K)
+ * packs into two adjacent entries (128K, 64K) that map as one device range;
+ * [224K, 256K) is a third entry.  A size that does not add up is refused.
+ */
+static void buf_map_packed(struct kunit *test)
+{
+	struct buf_ctx *c = test->priv;
+	struct phyr_test_exp exp = { .packed = true };
+	struct dma_buf_attachment *a;
+	struct phyr_mapping *map;
+	struct dma_buf *dmabuf;
+
+	phyr_list_init(&exp.ranges);
+	KUNIT_ASSERT_EQ(test, phyr_list_append(&exp.ranges, phyr_provider_sysram(), c->phys,
+					       SZ_128K + SZ_64K), 0);
+	KUNIT_ASSERT_EQ(test, phyr_list_append(&exp.ranges, phyr_provider_sysram(),
+					       c->phys + SZ_128K + SZ_64K + SZ_32K, SZ_32K), 0);
+	dmabuf = phyr_test_export(test, &exp, SZ_128K + SZ_64K + SZ_32K);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dmabuf);
+	KUNIT_EXPECT_EQ(test, exp.pk.nr, 3U);
+
+	a = phyr_attach(dmabuf, c->dev, &count_ops, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, phyr_attach_path(a), PHYR_MAP_NONE);
+	dma_resv_lock(dmabuf->resv, NULL);
+	map = phyr_map(a);
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, map);
+	if (!IS_ERR(map)) {
+		KUNIT_EXPECT_EQ(test, map->nr, 2U);
+		KUNIT_EXPECT_EQ(test, map->size, (u64)SZ_128K + SZ_64K + SZ_32K);
+		KUNIT_EXPECT_EQ(test, map->ranges[0].len, (u64)SZ_128K + SZ_64K);
+		KUNIT_EXPECT_EQ(test, map->ranges[1].len, (u64)SZ_32K);
+		if (!phyr_dev_dma_translated(c->dev)) {
+			KUNIT_EXPECT_EQ(test, (u64)map->ranges[0].addr, (u64)c->phys);
+			KUNIT_EXPECT_EQ(test, (u64)map->ranges[1].addr,
+					(u64)c->phys + SZ_128K + SZ_64K + SZ_32K);
+		}
+		phyr_unmap(a, map);
+	}
+	KUNIT_EXPECT_EQ(test, exp.get_calls, 2);
+
+	/* The exporter's stored ranges shrink under the lock: they no longer add up. */
+	exp.pk.nr = 1;
+	exp.pk.size = SZ_128K;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(phyr_map(a)), -EINVAL);
+	dma_resv_unlock(dmabuf->resv);
+	phyr_detach(dmabuf, a);
+	phyr_test_put(dmabuf);
+	KUNIT_EXPECT_TRUE(test, exp.released);
+	KUNIT_EXPECT_NULL(test, exp.pk.ents);
+	phyr_list_fini(&exp.ranges);
 }
 
 /* A static importer (vkms-like): the core pins the buffer for as long as it is mapped. */
@@ -473,6 +548,7 @@ static void buf_loop(struct kunit *test)
 
 /* What a walk over the GPU pairs counted: pairs it applied to, pairs proven by edu. */
 struct pair_counts {
+	bool packed;		/* the exporter stores its ranges packed */
 	unsigned int pairs;
 	unsigned int proven;
 };
@@ -520,7 +596,7 @@ static void expect_no_p2p_mapping(struct kunit *test, struct dma_buf *dmabuf,
 static void buf_vram_pair(struct kunit *test, struct phyr_test_gpu *from,
 			  struct phyr_test_gpu *to, struct pair_counts *counts)
 {
-	struct phyr_test_exp exp = {};
+	struct phyr_test_exp exp = { .packed = counts->packed };
 	struct dma_buf_attachment *a;
 	struct phyr_test_edu *edu;
 	struct phyr_provider *p;
@@ -711,7 +787,7 @@ static void prove_read(struct kunit *test, struct phyr_test_edu *edu,
 static void buf_vram_one_iova_pair(struct kunit *test, struct phyr_test_gpu *from,
 				   struct phyr_test_gpu *to, struct pair_counts *counts)
 {
-	struct phyr_test_exp exp = {};
+	struct phyr_test_exp exp = { .packed = counts->packed };
 	struct dma_buf_attachment *a;
 	struct phyr_test_edu *edu;
 	struct phyr_provider *p;
@@ -815,9 +891,9 @@ out_provider:
 	phyr_provider_put(p);
 }
 
-static void buf_vram_one_iova(struct kunit *test)
+static void buf_vram_one_iova_of(struct kunit *test, bool packed)
 {
-	struct pair_counts counts = {};
+	struct pair_counts counts = { .packed = packed };
 
 	each_gpu_pair(test, buf_vram_one_iova_pair, &counts);
 	if (!counts.pairs)
@@ -826,9 +902,21 @@ static void buf_vram_one_iova(struct kunit *test)
 		   counts.pairs, counts.proven);
 }
 
+static void buf_vram_one_iova(struct kunit *test)
+{
+	buf_vram_one_iova_of(test, false);
+}
+
+/* The same from an exporter that stores its ranges packed (as drm_p2p does). */
+static void buf_vram_one_iova_packed(struct kunit *test)
+{
+	buf_vram_one_iova_of(test, true);
+}
+
 static struct kunit_case buf_cases[] = {
 	KUNIT_CASE(buf_export_rejects_bad_info),
 	KUNIT_CASE(buf_map_sysram),
+	KUNIT_CASE(buf_map_packed),
 	KUNIT_CASE(buf_sg_static),
 	KUNIT_CASE(buf_sg_dynamic),
 	KUNIT_CASE(buf_revoke),
@@ -839,6 +927,7 @@ static struct kunit_case buf_cases[] = {
 	KUNIT_CASE(buf_loop),
 	KUNIT_CASE(buf_vram_peer),
 	KUNIT_CASE(buf_vram_one_iova),
+	KUNIT_CASE(buf_vram_one_iova_packed),
 	{}
 };
 

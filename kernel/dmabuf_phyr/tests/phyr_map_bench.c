@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Mapping benchmark: what it costs to give a peer's DMA engine addresses for 1 GiB of a
- * GPU's VRAM through the IOMMU (the host-bridge path), four ways, in one run:
+ * GPU's VRAM through the IOMMU (the host-bridge path), five ways, in one run:
  *
  *  phyr       phyr_attach() + phyr_map() + phyr_unmap() + phyr_detach() of a phyr
- *             dma-buf: one IOVA, one dma_iova_link() per range, one sync;
+ *             dma-buf whose exporter stores its ranges packed (packed_ranges, as
+ *             drm_p2p does): one IOVA, one dma_iova_link() per range, one sync;
+ *  phyr-list  the same from an exporter whose get_ranges copies a range list;
  *  per-block  attach + map + unmap + detach of a dma-buf whose map does one
  *             dma_map_resource() per block, as amdgpu and Xe map VRAM for a peer;
  *  floor      dma_iova_try_alloc() + one dma_iova_link() per block + dma_iova_sync()
@@ -50,10 +52,10 @@
 #define BENCH_MAX_FLOOR_PCT	200
 #define BENCH_PROBE		2048	/* bytes the engine reads at each end */
 
-enum bench_way { WAY_PHYR, WAY_PER_BLOCK, WAY_FLOOR, WAY_P2PDMA, NR_WAYS };
+enum bench_way { WAY_PHYR, WAY_PHYR_LIST, WAY_PER_BLOCK, WAY_FLOOR, WAY_P2PDMA, NR_WAYS };
 
 static const char *const bench_way_name[NR_WAYS] = {
-	"phyr", "per-block", "floor", "p2pdma",
+	"phyr", "phyr-list", "per-block", "floor", "p2pdma",
 };
 
 struct bench {
@@ -62,8 +64,10 @@ struct bench {
 	phys_addr_t block[BENCH_MAX_BLOCKS];
 	unsigned int nr;
 	u64 len;			/* of each block */
-	struct phyr_test_exp exp;
+	struct phyr_test_exp exp;	/* packed, as drm_p2p stores its exports */
 	struct dma_buf *phyr_buf;
+	struct phyr_test_exp list_exp;	/* a get_ranges exporter: a copy per call */
+	struct dma_buf *list_buf;
 	struct dma_buf *pb_buf;
 	struct sg_table p2p_sgt;
 	bool p2pdma;
@@ -168,29 +172,31 @@ static const struct dma_buf_ops pb_ops = {
 
 /* ---- one round of each way; 0 on success */
 
-static int way_phyr(struct bench *b)
+/* One phyr round on @buf; the split of its time goes to @split unless NULL. */
+static int way_phyr(struct bench *b, struct dma_buf *buf, u64 *split)
 {
-	u64 *split = &b->split[0][b->round];
 	struct dma_buf_attachment *a;
 	struct phyr_mapping *map;
 	u64 t0 = ktime_get_ns(), t1, t2, t3;
 
-	a = phyr_attach(b->phyr_buf, b->dev, &bench_phyr_ops, NULL);
+	a = phyr_attach(buf, b->dev, &bench_phyr_ops, NULL);
 	if (IS_ERR(a))
 		return PTR_ERR(a);
-	dma_resv_lock(b->phyr_buf->resv, NULL);
+	dma_resv_lock(buf->resv, NULL);
 	t1 = ktime_get_ns();
 	map = phyr_map(a);
 	t2 = ktime_get_ns();
 	if (!IS_ERR(map))
 		phyr_unmap(a, map);
 	t3 = ktime_get_ns();
-	dma_resv_unlock(b->phyr_buf->resv);
-	phyr_detach(b->phyr_buf, a);
-	split[0] = t1 - t0;
-	split[BENCH_ROUNDS] = t2 - t1;
-	split[2 * BENCH_ROUNDS] = t3 - t2;
-	split[3 * BENCH_ROUNDS] = ktime_get_ns() - t3;
+	dma_resv_unlock(buf->resv);
+	phyr_detach(buf, a);
+	if (split) {
+		split[0] = t1 - t0;
+		split[BENCH_ROUNDS] = t2 - t1;
+		split[2 * BENCH_ROUNDS] = t3 - t2;
+		split[3 * BENCH_ROUNDS] = ktime_get_ns() - t3;
+	}
 	return PTR_ERR_OR_ZERO(map);
 }
 
@@ -247,7 +253,10 @@ static int bench_run_way(struct bench *b, enum bench_way way, u64 *ns)
 
 	switch (way) {
 	case WAY_PHYR:
-		ret = way_phyr(b);
+		ret = way_phyr(b, b->phyr_buf, &b->split[0][b->round]);
+		break;
+	case WAY_PHYR_LIST:
+		ret = way_phyr(b, b->list_buf, NULL);
 		break;
 	case WAY_PER_BLOCK:
 		ret = way_per_block(b);
@@ -423,14 +432,21 @@ static void bench_layout(struct kunit *test, struct phyr_test_gpu *from,
 	b->len = scattered ? BENCH_BLOCK : BENCH_SIZE;
 	phyr_list_init(&b->exp.ranges);
 	phyr_list_init(&b->exp.fallback_to);
+	phyr_list_init(&b->list_exp.ranges);
+	phyr_list_init(&b->list_exp.fallback_to);
 	for (i = 0; i < b->nr; i++) {
 		b->block[i] = base + (u64)((i * BENCH_STRIDE) % b->nr) * b->len;
 		KUNIT_ASSERT_EQ(test, phyr_list_append(&b->exp.ranges, p, b->block[i], b->len),
 				0);
 	}
 	KUNIT_ASSERT_EQ(test, b->exp.ranges.nr, b->nr);
+	KUNIT_ASSERT_EQ(test, phyr_list_copy(&b->list_exp.ranges, &b->exp.ranges), 0);
+	b->exp.packed = true;
 	b->phyr_buf = phyr_test_export(test, &b->exp, BENCH_SIZE);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b->phyr_buf);
+	KUNIT_ASSERT_EQ(test, b->exp.pk.nr, b->nr);
+	b->list_buf = phyr_test_export(test, &b->list_exp, BENCH_SIZE);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b->list_buf);
 	exp_info.ops = &pb_ops;
 	exp_info.size = BENCH_SIZE;
 	exp_info.flags = O_RDWR;
@@ -459,8 +475,11 @@ static void bench_layout(struct kunit *test, struct phyr_test_gpu *from,
 		sg_free_table(&b->p2p_sgt);
 	dma_buf_put(b->pb_buf);
 	phyr_test_put(b->phyr_buf);
+	phyr_test_put(b->list_buf);
 	phyr_list_fini(&b->exp.ranges);
 	phyr_list_fini(&b->exp.fallback_to);
+	phyr_list_fini(&b->list_exp.ranges);
+	phyr_list_fini(&b->list_exp.fallback_to);
 }
 
 static void phyr_map_bench(struct kunit *test)

@@ -38,6 +38,8 @@ size_t phyr_test_count_pattern(const u32 *buf, u32 seed, size_t len);
 struct phyr_test_exp {
 	struct phyr_list ranges;	/* the backing, under the resv lock */
 	struct phyr_list fallback_to;	/* what @fallback switches to, if anything */
+	bool packed;			/* store @ranges packed (packed_ranges) */
+	struct phyr_packed_list pk;	/* @ranges packed, when @packed */
 	bool use_fallback;
 	int pins;
 	int fallbacks;

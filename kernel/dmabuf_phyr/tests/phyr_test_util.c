@@ -225,15 +225,37 @@ static int texp_fallback(struct dma_buf *dmabuf, struct device *dev)
 {
 	struct phyr_test_exp *exp = exp_of(dmabuf);
 
+	struct phyr_packed_list pk;
+	int ret;
+
 	exp->fallbacks++;
 	if (!exp->use_fallback)
 		return -EOPNOTSUPP;
+	if (exp->packed) {
+		ret = phyr_list_pack(&pk, &exp->fallback_to);
+		if (ret)
+			return ret;
+		phyr_packed_fini(&exp->pk);
+		exp->pk = pk;
+	}
 	return phyr_list_copy(&exp->ranges, &exp->fallback_to);
+}
+
+static const struct phyr_packed_list *texp_packed_ranges(struct dma_buf *dmabuf)
+{
+	struct phyr_test_exp *exp = exp_of(dmabuf);
+
+	exp->get_calls++;
+	return &exp->pk;
 }
 
 static void texp_release(struct dma_buf *dmabuf)
 {
-	exp_of(dmabuf)->released = true;
+	struct phyr_test_exp *exp = exp_of(dmabuf);
+
+	if (exp->packed)
+		phyr_packed_fini(&exp->pk);
+	exp->released = true;
 }
 
 static const struct phyr_exporter_ops texp_ops = {
@@ -244,10 +266,19 @@ static const struct phyr_exporter_ops texp_ops = {
 	.release = texp_release,
 };
 
+static const struct phyr_exporter_ops texp_packed_ops = {
+	.packed_ranges = texp_packed_ranges,
+	.pin = texp_pin,
+	.unpin = texp_unpin,
+	.fallback = texp_fallback,
+	.release = texp_release,
+};
+
 /**
  * phyr_test_export - export a test buffer
  * @test: the test
- * @exp: the exporter state (ranges set by the caller)
+ * @exp: the exporter state (ranges set by the caller; with @exp->packed set they are
+ *	packed now, and the buffer is a packed_ranges one)
  * @size: buffer size
  *
  * Return: the dma-buf or an ERR_PTR.
@@ -256,15 +287,25 @@ struct dma_buf *phyr_test_export(struct kunit *test, struct phyr_test_exp *exp,
 				 size_t size)
 {
 	struct phyr_export_info info = {
-		.ops = &texp_ops,
+		.ops = exp->packed ? &texp_packed_ops : &texp_ops,
 		.priv = exp,
 		.size = size,
 		.flags = O_RDWR,
 		.owner = THIS_MODULE,
 		.exp_name = "phyr_test",
 	};
+	struct dma_buf *dmabuf;
+	int ret;
 
-	return phyr_dmabuf_export(&info);
+	if (exp->packed) {
+		ret = phyr_list_pack(&exp->pk, &exp->ranges);
+		if (ret)
+			return ERR_PTR(ret);
+	}
+	dmabuf = phyr_dmabuf_export(&info);
+	if (IS_ERR(dmabuf) && exp->packed)
+		phyr_packed_fini(&exp->pk);
+	return dmabuf;
 }
 
 /**

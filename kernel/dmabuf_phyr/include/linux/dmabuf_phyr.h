@@ -151,12 +151,14 @@ int phyr_list_slice(struct phyr_list *dst, const struct phyr_list *src, u64 offs
  * @nr: number of entries
  * @providers: provider table (one reference each)
  * @nr_providers: number of providers
+ * @size: total length of the entries in bytes
  */
 struct phyr_packed_list {
 	u64 *ents;
 	unsigned int nr;
 	struct phyr_provider **providers;
 	unsigned int nr_providers;
+	u64 size;
 };
 
 int phyr_list_pack(struct phyr_packed_list *out, const struct phyr_list *l);
@@ -169,9 +171,14 @@ void phyr_packed_fini(struct phyr_packed_list *pk);
 
 /**
  * struct phyr_exporter_ops - callbacks of a phyr exporter
- * @get_ranges: required; append the buffer's current ranges, in buffer order, to an
- *	empty, initialised list; they must add up to the dma-buf size.  Called with the
+ * @get_ranges: append the buffer's current ranges, in buffer order, to an empty,
+ *	initialised list; they must add up to the dma-buf size.  Called with the
  *	buffer's dma_resv lock held, at attach, at every map and from debugfs.
+ * @packed_ranges: instead of @get_ranges, for an exporter that stores its ranges in
+ *	the packed form: the buffer's current ranges, made by phyr_list_pack() and not
+ *	edited since.  phyr reads them in place, with the buffer's dma_resv lock held,
+ *	and keeps no pointer to them past that lock: the exporter may replace them
+ *	under the lock (after moving the buffer) and frees them in @release.
  * @pin: optional; keep the ranges where they are until @unpin (resv held).  Called
  *	for every mapping of a static importer and every dma_buf_pin() of a dynamic
  *	one.  An exporter without @pin never moves its memory.
@@ -188,6 +195,7 @@ void phyr_packed_fini(struct phyr_packed_list *pk);
  */
 struct phyr_exporter_ops {
 	int (*get_ranges)(struct dma_buf *dmabuf, struct phyr_list *out);
+	const struct phyr_packed_list *(*packed_ranges)(struct dma_buf *dmabuf);
 	int (*pin)(struct dma_buf *dmabuf);
 	void (*unpin)(struct dma_buf *dmabuf);
 	int (*fallback)(struct dma_buf *dmabuf, struct device *dev);
