@@ -209,6 +209,7 @@ static inline struct phyr_buf *phyr_buf_of(const struct dma_buf *dmabuf)
  * @providers: the provider table of the form in use
  * @nr_providers: its length
  * @nr: number of entries
+ * @size: their total length (the dma-buf's size)
  */
 struct phyr_view {
 	const struct phyr_packed_list *packed;
@@ -216,16 +217,19 @@ struct phyr_view {
 	struct phyr_provider * const *providers;
 	unsigned int nr_providers;
 	unsigned int nr;
+	u64 size;
 };
 
 /**
- * struct phyr_run - physically contiguous ranges of one provider
+ * struct phyr_run - an entry of a view, or physically contiguous entries of one provider
  * @prov: index in the view's provider table
+ * @idx: index of the (first) entry
  * @phys: CPU physical address of the first byte
  * @len: length in bytes
  */
 struct phyr_run {
 	unsigned int prov;
+	unsigned int idx;
 	phys_addr_t phys;
 	u64 len;
 };
@@ -236,6 +240,7 @@ static inline void phyr_view_entry(const struct phyr_view *v, unsigned int idx,
 	const struct phyr_range *r;
 	u64 ent;
 
+	run->idx = idx;
 	if (v->packed) {
 		ent = v->packed->ents[idx];
 		run->prov = (ent & PHYR_PACK_PROV_MASK) >> PHYR_PACK_PROV_SHIFT;
@@ -249,24 +254,45 @@ static inline void phyr_view_entry(const struct phyr_view *v, unsigned int idx,
 	}
 }
 
-/*
- * The run that starts at entry @idx: that entry and the entries after it that
- * continue it in the same provider (buddy blocks of one allocation are often
- * adjacent).  Return: the index of the entry after the run.
+/**
+ * struct phyr_run_iter - walks a view run by run, decoding each entry once
+ * @v: the view
+ * @ahead: the entry after the last run returned, decoded (valid while
+ *	@ahead.idx < @v->nr)
+ *
+ * A run is an entry and the entries after it that continue it in the same provider
+ * (the buddy blocks of one allocation are often adjacent).
  */
-static inline unsigned int phyr_view_run(const struct phyr_view *v, unsigned int idx,
-					 struct phyr_run *run)
-{
-	struct phyr_run next;
+struct phyr_run_iter {
+	const struct phyr_view *v;
+	struct phyr_run ahead;
+};
 
-	phyr_view_entry(v, idx, run);
-	for (idx++; idx < v->nr; idx++) {
-		phyr_view_entry(v, idx, &next);
-		if (next.prov != run->prov || next.phys != run->phys + run->len)
-			break;
-		run->len += next.len;
+static inline void phyr_run_iter_start(struct phyr_run_iter *it, const struct phyr_view *v)
+{
+	it->v = v;
+	it->ahead.idx = 0;
+	if (v->nr)
+		phyr_view_entry(v, 0, &it->ahead);
+}
+
+/* The next run in @run; false after the last one. */
+static inline bool phyr_run_iter_next(struct phyr_run_iter *it, struct phyr_run *run)
+{
+	const struct phyr_view *v = it->v;
+	unsigned int idx = it->ahead.idx;
+
+	if (idx >= v->nr)
+		return false;
+	*run = it->ahead;
+	while (++idx < v->nr) {
+		phyr_view_entry(v, idx, &it->ahead);
+		if (it->ahead.prov != run->prov || it->ahead.phys != run->phys + run->len)
+			return true;
+		run->len += it->ahead.len;
 	}
-	return idx;
+	it->ahead.idx = idx;
+	return true;
 }
 
 int phyr_view_get(struct phyr_buf *buf, struct phyr_view *v);

@@ -52,7 +52,6 @@
 int phyr_view_get(struct phyr_buf *buf, struct phyr_view *v)
 {
 	const struct phyr_packed_list *pk;
-	u64 size;
 	int ret;
 
 	dma_resv_assert_held(buf->dmabuf->resv);
@@ -63,7 +62,7 @@ int phyr_view_get(struct phyr_buf *buf, struct phyr_view *v)
 		v->providers = pk->providers;
 		v->nr_providers = pk->nr_providers;
 		v->nr = pk->nr;
-		size = pk->size;
+		v->size = pk->size;
 	} else {
 		ret = buf->ops->get_ranges(buf->dmabuf, &v->list);
 		if (ret) {
@@ -74,11 +73,11 @@ int phyr_view_get(struct phyr_buf *buf, struct phyr_view *v)
 		v->providers = v->list.providers;
 		v->nr_providers = v->list.nr_providers;
 		v->nr = v->list.nr;
-		size = v->list.size;
+		v->size = v->list.size;
 	}
-	if (size != buf->dmabuf->size) {
+	if (v->size != buf->dmabuf->size) {
 		pr_warn_ratelimited("dmabuf_phyr: %s: ranges cover %llu bytes of %zu\n",
-				    buf->name, size, buf->dmabuf->size);
+				    buf->name, v->size, buf->dmabuf->size);
 		phyr_view_put(v);
 		return -EINVAL;
 	}
@@ -228,41 +227,54 @@ int phyr_bus_addr(const struct phyr_provider *p, phys_addr_t phys, u64 len, u64 
 EXPORT_SYMBOL_IF_KUNIT(phyr_bus_addr);
 
 /*
- * The DMA API ranges of a mapping can share one IOVA allocation when every inner
- * boundary between them falls on the IOMMU's granule (only the first range may start,
- * and only the last may end, inside a granule), and every BAR range is whole granules
- * (dma_iova_link() refuses to bounce MMIO for a device that needs swiotlb, where
- * dma_map_phys() maps it).  Return their total length, or 0 when there are none or
- * they cannot share.
+ * The bytes of a view that go through the importer's DMA API, and the address of
+ * the first of them: what one IOVA for the mapping must cover.
  */
-static size_t phyr_iova_span(struct device *dev, const struct phyr_view *v,
-			     const u8 *paths, phys_addr_t *first)
+static size_t phyr_dma_api_bytes(const struct phyr_view *v, const u8 *paths,
+				 phys_addr_t *first)
 {
-	unsigned long granule_mask = dma_get_merge_boundary(dev);
-	bool seen = false, open_end = false;
+	struct phyr_run_iter it;
 	struct phyr_run run;
-	unsigned int i, next;
+	bool seen = false;
 	size_t total = 0;
+	unsigned int p;
 
-	if (!granule_mask)
-		return 0;
-	for (i = 0; i < v->nr; i = next) {
-		next = phyr_view_run(v, i, &run);
+	for (p = 0; p < v->nr_providers; p++)
+		if (!phyr_path_uses_dma_api(paths[p]))
+			break;
+	phyr_run_iter_start(&it, v);
+	if (p == v->nr_providers) {
+		/* The usual case, every range: no need to walk them. */
+		*first = it.ahead.phys;
+		return v->size;
+	}
+	while (phyr_run_iter_next(&it, &run)) {
 		if (!phyr_path_uses_dma_api(paths[run.prov]))
 			continue;
-		if (paths[run.prov] == PHYR_MAP_THRU_HOST_BRIDGE &&
-		    ((run.phys | run.len) & granule_mask))
-			return 0;
 		if (!seen)
 			*first = run.phys;
-		else if (open_end || (run.phys & granule_mask))
-			return 0;
 		seen = true;
-		open_end = (run.phys + run.len) & granule_mask;
-		if (check_add_overflow(total, (size_t)run.len, &total))
-			return 0;
+		total += run.len;
 	}
 	return total;
+}
+
+/*
+ * Can @run take the next bytes of the mapping's IOVA?  Every inner boundary of the
+ * IOVA must fall on the IOMMU granule (only the first range may start, and only the
+ * last may end, inside one), and a BAR range must be whole granules: dma_iova_link()
+ * refuses to bounce MMIO for a device that needs swiotlb, where dma_map_phys() maps
+ * it.
+ */
+static bool phyr_iova_fits(const struct phyr_mapping *map, unsigned long granule_mask,
+			   const struct phyr_run *run, enum phyr_map_type path)
+{
+	if (path == PHYR_MAP_THRU_HOST_BRIDGE && ((run->phys | run->len) & granule_mask))
+		return false;
+	if (!map->iova_len)
+		return true;
+	return !((map->iova.addr + map->iova_len) & granule_mask) &&
+	       !(run->phys & granule_mask);
 }
 
 /* One range through the IOVA allocation of the mapping, at the next free offset. */
@@ -372,9 +384,11 @@ struct phyr_mapping *phyr_map_locked(struct dma_buf_attachment *attach,
 	u8 paths[PHYR_LIST_MAX_PROVIDERS];
 	struct phyr_buf *buf = pa->buf;
 	struct device *dev = attach->dev;
+	unsigned long granule_mask = dma_get_merge_boundary(dev);
 	bool fallback_tried = false, moved;
 	struct phyr_mapping *map = NULL;
-	unsigned int i, next;
+	enum phyr_map_type path;
+	struct phyr_run_iter it;
 	phys_addr_t first = 0;
 	struct phyr_run run;
 	struct phyr_view v;
@@ -406,17 +420,24 @@ retry:
 	}
 	memset(map, 0, offsetof(struct phyr_mapping, ranges));
 	map->dir = dir;
-	span = phyr_iova_span(dev, &v, paths, &first);
+	span = granule_mask ? phyr_dma_api_bytes(&v, paths, &first) : 0;
 	if (span)
 		dma_iova_try_alloc(dev, &map->iova, first, span);
-	for (i = 0; i < v.nr; i = next) {
-		next = phyr_view_run(&v, i, &run);
-		ret = phyr_map_range(dev, map, &v, &run, paths[run.prov],
-				     &map->ranges[map->nr]);
+remap:
+	phyr_run_iter_start(&it, &v);
+	while (phyr_run_iter_next(&it, &run)) {
+		path = paths[run.prov];
+		if (dma_use_iova(&map->iova) && phyr_path_uses_dma_api(path) &&
+		    !phyr_iova_fits(map, granule_mask, &run, path)) {
+			/* Rare: ranges off the IOMMU granule.  Map each on its own. */
+			phyr_mapping_unmap_all(dev, map);
+			goto remap;
+		}
+		ret = phyr_map_range(dev, map, &v, &run, path, &map->ranges[map->nr]);
 		if (ret) {
 			dev_dbg(dev, "phyr: %s: range %u (%s %pa+%#llx) %s mapping failed: %d\n",
-				buf->name, i, phyr_provider_name(v.providers[run.prov]),
-				&run.phys, run.len, phyr_map_type_name(paths[run.prov]), ret);
+				buf->name, run.idx, phyr_provider_name(v.providers[run.prov]),
+				&run.phys, run.len, phyr_map_type_name(path), ret);
 			break;
 		}
 		map->nr++;

@@ -13,6 +13,7 @@
 #include <linux/dma-resv.h>
 #include <linux/io.h>
 #include <linux/kthread.h>
+#include <linux/random.h>
 #include <linux/scatterlist.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
@@ -913,6 +914,95 @@ static void buf_vram_one_iova_packed(struct kunit *test)
 	buf_vram_one_iova_of(test, true);
 }
 
+/* Read @len bytes of a mapping's range @i with the engine and compare with @expect. */
+static void edu_expect_range(struct kunit *test, struct phyr_test_edu *edu,
+			     const struct phyr_mapping *map, unsigned int i,
+			     const void *expect, u32 len)
+{
+	u8 *out = kunit_kzalloc(test, len, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	KUNIT_ASSERT_EQ(test, phyr_test_edu_read(edu, map->ranges[i].addr, out, len), 0);
+	KUNIT_EXPECT_MEMEQ_MSG(test, out, expect, len, "range %u at %pad", i,
+			       &map->ranges[i].addr);
+}
+
+/*
+ * Two system RAM ranges whose inner boundary is off the IOMMU granule cannot share
+ * one IOVA: the map falls back to one dma_map_phys() per range, and the engine reads
+ * each range's bytes through its IOMMU at the address it was given.
+ */
+static void buf_sysram_off_granule(struct kunit *test)
+{
+	struct phyr_test_gpu gpu[PHYR_TEST_MAX_GPUS];
+	struct phyr_test_exp exp = {};
+	struct dma_buf_attachment *a;
+	struct phyr_test_edu *edu;
+	struct phyr_mapping *map;
+	struct dma_buf *dmabuf;
+	struct page *pages;
+	unsigned int n, i;
+	phys_addr_t phys;
+	u8 *ram;
+
+	n = phyr_test_find_gpus(gpu, PHYR_TEST_MAX_GPUS);
+	for (i = 0; i < n; i++)
+		if (phyr_test_gpu_free(&gpu[i]) && phyr_dev_dma_translated(&gpu[i].engine->dev))
+			break;
+	if (i == n) {
+		phyr_test_put_gpus(gpu, n);
+		kunit_skip(test, "no free engine behind an IOMMU");
+	}
+	edu = phyr_test_edu_open(test, gpu[i].engine);
+	pages = alloc_pages(GFP_KERNEL, 1);
+	if (!edu || !pages)
+		goto out;
+	ram = page_address(pages);
+	phys = page_to_phys(pages);
+	get_random_bytes(ram, 2 * PAGE_SIZE);
+
+	/* [512, 1536) of the first page, then [0, 2048) of the second */
+	phyr_list_init(&exp.ranges);
+	KUNIT_EXPECT_EQ(test, phyr_list_append(&exp.ranges, phyr_provider_sysram(), phys + 512,
+					       1024), 0);
+	KUNIT_EXPECT_EQ(test, phyr_list_append(&exp.ranges, phyr_provider_sysram(),
+					       phys + PAGE_SIZE, 2048), 0);
+	dmabuf = phyr_test_export(test, &exp, 3072);
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, dmabuf);
+	if (IS_ERR(dmabuf))
+		goto out_list;
+	a = phyr_attach(dmabuf, &gpu[i].engine->dev, &count_ops, NULL);
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, a);
+	if (IS_ERR(a))
+		goto out_put;
+	dma_resv_lock(dmabuf->resv, NULL);
+	map = phyr_map(a);
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, map);
+	if (!IS_ERR(map)) {
+		KUNIT_EXPECT_EQ(test, map->nr, 2U);
+		KUNIT_EXPECT_FALSE(test, dma_use_iova(&map->iova));
+		if (map->nr == 2) {
+			edu_expect_range(test, edu, map, 0, ram + 512, 1024);
+			edu_expect_range(test, edu, map, 1, ram + PAGE_SIZE, 2048);
+		}
+		phyr_unmap(a, map);
+	}
+	dma_resv_unlock(dmabuf->resv);
+	phyr_detach(dmabuf, a);
+out_put:
+	phyr_test_put(dmabuf);
+	KUNIT_EXPECT_TRUE(test, exp.released);
+out_list:
+	phyr_list_fini(&exp.ranges);
+out:
+	KUNIT_EXPECT_NOT_NULL(test, edu);
+	KUNIT_EXPECT_NOT_NULL(test, pages);
+	if (pages)
+		__free_pages(pages, 1);
+	phyr_test_edu_close(edu);
+	phyr_test_put_gpus(gpu, n);
+}
+
 static struct kunit_case buf_cases[] = {
 	KUNIT_CASE(buf_export_rejects_bad_info),
 	KUNIT_CASE(buf_map_sysram),
@@ -928,6 +1018,7 @@ static struct kunit_case buf_cases[] = {
 	KUNIT_CASE(buf_vram_peer),
 	KUNIT_CASE(buf_vram_one_iova),
 	KUNIT_CASE(buf_vram_one_iova_packed),
+	KUNIT_CASE(buf_sysram_off_granule),
 	{}
 };
 
