@@ -65,6 +65,49 @@ struct p2p_svm_peer {
 
 /**
  * struct p2p_svm_device - SVM state of one GPU
+ * @ref: reference count; held by the registry, by each context and by lookups
+ * @index: the GPU's slot in the registry; also its number in @peer, in PTEs
+ *	(P2P_SVM_PTE_PEER) and in its group's members bitmap
+ * @drm: the DRM device
+ * @vram_pdev: the PCI function whose BAR holds the VRAM
+ * @engine: the engine's device: DMA mappings and the IOMMU domain
+ * @engine_access: optional, how the engine accesses one of its DMA addresses
+ *	(see &struct p2p_svm_dev_desc)
+ * @peer_path: how a client device reaches the VRAM of a provider GPU (see
+ *	&struct p2p_svm_dev_desc)
+ * @vram_phys: CPU physical address of the VRAM slice
+ * @vram_size: size of the slice in bytes
+ * @npages: number of pages in the slice
+ * @vram_io: write-combining kernel mapping of the slice
+ * @pagemap: the DEVICE_PRIVATE pages standing for the slice; its owner is the
+ *	GPU's group
+ * @res: the free physical address range reserved for those pages
+ * @first_pfn: pfn of the first of those pages
+ * @group: the pagemap owner group; NULL once the GPU is unregistered.  Set
+ *	and cleared under p2p_svm_lock
+ * @map_lock: makes mapping a system page for the engine and the mapping's
+ *	error check one step (see p2p_svm_map_page())
+ * @alloc_lock: protects the page allocator of the slice: @bitmap, @used,
+ *	@hint, @dying, @pages_allocated and @folio_frees
+ * @bitmap: allocated pages of the slice, one bit per page
+ * @used: number of allocated pages (also read without the lock, as a hint)
+ * @hint: page index after the last allocated one, where the search for a
+ *	free page starts
+ * @dying: the GPU is being unregistered: no more allocations
+ * @pages_allocated: pages allocated so far, for debugfs
+ * @folio_frees: folio_free calls so far, for debugfs: each allocated page must
+ *	reach folio_free exactly once
+ * @evict_lock: serialises evictions and @evict_hand
+ * @evict_hand: clock hand of eviction: page index where the next window starts
+ * @peer: engine windows onto each GPU's VRAM slice, by index; [own index] is
+ *	the local VRAM
+ * @ctxs: contexts, by id (allocated cyclically: no quick reuse); its lock
+ *	also protects @next_ctx and @dead
+ * @next_ctx: state of the cyclic id allocation in @ctxs
+ * @dead: the GPU was unregistered: no new contexts
+ * @cpu_faults: pages of this GPU's VRAM migrated back to system memory by CPU
+ *	faults
+ * @evictions: pages of this GPU's VRAM evicted to system memory
  */
 struct p2p_svm_device {
 	struct kref ref;
@@ -80,33 +123,26 @@ struct p2p_svm_device {
 	unsigned long npages;
 	void __iomem *vram_io;
 
-	/* the DEVICE_PRIVATE pages standing for the slice */
 	struct dev_pagemap pagemap;
 	struct resource *res;
 	unsigned long first_pfn;
 	struct p2p_svm_group *group;
 
-	/* a system page's mapping for the engine and its error check, as one */
-	spinlock_t map_lock;
+	spinlock_t map_lock;		/* page mapping + its error check as one */
 
-	/* page allocator of the slice */
-	spinlock_t alloc_lock;
+	spinlock_t alloc_lock;		/* the page allocator of the slice */
 	unsigned long *bitmap;
 	unsigned long used;
 	unsigned long hint;
 	bool dying;
-	/* for debugfs: each allocated page must reach folio_free exactly once */
 	u64 pages_allocated;
 	u64 folio_frees;
 
-	/* serialises evictions and the clock hand */
-	struct mutex evict_lock;
+	struct mutex evict_lock;	/* evictions and evict_hand */
 	unsigned long evict_hand;
 
-	/* engine windows: [own index] is the local VRAM */
 	struct p2p_svm_peer peer[P2P_SVM_MAX_DEVS];
 
-	/* contexts, by id (allocated cyclically: no quick reuse) */
 	struct xarray ctxs;
 	u32 next_ctx;
 	bool dead;
@@ -117,6 +153,30 @@ struct p2p_svm_device {
 
 /**
  * struct p2p_svm_ctx - one mm mirrored by one GPU for one open file
+ * @ref: reference count; held by the device's table of contexts and by lookups
+ * @id: the context's id in the device's table of contexts (the uapi ctx_id)
+ * @flags: DRM_P2P_SVM_CTX_*
+ * @sdev: the GPU (the context holds a reference to it)
+ * @file: the DRM file the context belongs to
+ * @mm: the mirrored mm (of the creating process)
+ * @owner: the pagemap owner whose device-private pages are mapped in place:
+ *	the GPU's group, or the context itself for a NO_PEER context (it matches
+ *	no pagemap)
+ * @pid: thread group id of the creating process, for debugfs
+ * @lock: protects every range's pte[] and @dead; taken by the notifiers
+ * @dead: the GPU went away: faults, accesses and migrations fail with -ENODEV
+ * @ranges: the context's ranges (&struct p2p_svm_range), indexed by address >>
+ *	P2P_SVM_RANGE_SHIFT; they live as long as the context
+ * @faults: hmm_range_fault() batches (one per 2 MiB range) that completed
+ * @pages_faulted: page table entries those batches made
+ * @pages_to_vram: pages this context migrated into its GPU's VRAM (from system
+ *	memory and from peers)
+ * @pages_to_ram: pages this context moved back to system memory with
+ *	p2p_svm_migrate_to_ram()
+ * @bytes_migrated: bytes this context's migrations copied (both ways)
+ * @peer_mappings: entries made that point at a peer GPU's VRAM
+ * @local_mappings: entries made that point at this GPU's VRAM
+ * @invalidations: mmu notifier invalidations that hit this context
  */
 struct p2p_svm_ctx {
 	struct kref ref;
@@ -128,8 +188,7 @@ struct p2p_svm_ctx {
 	void *owner;
 	pid_t pid;
 
-	/* protects every range's pte[] and dead; taken by the notifiers */
-	struct mutex lock;
+	struct mutex lock;		/* every range's pte[] and dead */
 	bool dead;
 	struct xarray ranges;
 
@@ -145,13 +204,18 @@ struct p2p_svm_ctx {
 
 /**
  * struct p2p_svm_range - 2 MiB of mirrored VA: notifier and PTEs
+ * @notifier: the mmu interval notifier covering the range
  * @fault_lock: one fault of the range at a time.  Concurrent faults would each
  *	map every system page of the range for the engine, all but one of them in
  *	vain (DMA-API debugging reports more than 7 mappings of a page as a leak).
+ * @ctx: the context the range belongs to
+ * @start: first address of the range (2 MiB aligned)
+ * @pte: GPU page table entries (P2P_SVM_PTE_*), one per page; protected by
+ *	@ctx's lock
  */
 struct p2p_svm_range {
 	struct mmu_interval_notifier notifier;
-	struct mutex fault_lock;	/* serialises the faults of the range */
+	struct mutex fault_lock;	/* one fault of the range at a time */
 	struct p2p_svm_ctx *ctx;
 	unsigned long start;
 	u64 pte[P2P_SVM_RANGE_PAGES];
