@@ -34,9 +34,10 @@ static const struct dma_buf_ops phyr_dmabuf_ops;
  * Check reachability for attach->dev, trying the exporter's fallback once.  An
  * importer that may take device memory (phyr_importer_takes_device_memory()) is
  * refused when it cannot reach a range.  Any other importer attaches all the same
- * (to vmap or mmap the buffer, as vkms does) and its map of device memory fails;
- * the exporter gets its one chance to move the buffer to system RAM now, before a
- * static importer's map pins it.
+ * (to vmap or mmap the buffer, as vkms does) and its map of device memory fails:
+ * its path is NOT_SUPPORTED while the buffer has device memory.  The exporter gets
+ * its one chance to move the buffer to system RAM now, before a static importer's
+ * map pins it.
  */
 static int phyr_attach_check(struct phyr_buf *buf, struct dma_buf_attachment *attach,
 			     enum phyr_map_type *path)
@@ -64,7 +65,11 @@ static int phyr_attach_check(struct phyr_buf *buf, struct dma_buf_attachment *at
 		if (ret)
 			break;
 	}
-	return takes && *path == PHYR_MAP_NOT_SUPPORTED ? -EREMOTEIO : 0;
+	if (!takes) {
+		*path = PHYR_MAP_NOT_SUPPORTED;
+		return 0;
+	}
+	return *path == PHYR_MAP_NOT_SUPPORTED ? -EREMOTEIO : 0;
 }
 
 static int phyr_dmabuf_attach(struct dma_buf *dmabuf, struct dma_buf_attachment *attach)

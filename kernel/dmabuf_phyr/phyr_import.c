@@ -106,8 +106,10 @@ EXPORT_SYMBOL_NS_GPL(phyr_attach_priv, "DMABUF_PHYR");
  * @attach: an attachment of a phyr dma-buf
  *
  * Return: the most costly path the device needed for the buffer's memory at attach
- * time (THRU_HOST_BRIDGE, BUS_ADDR, or NONE for system RAM only), or
- * PHYR_MAP_UNKNOWN for an attachment of another dma-buf.
+ * time (THRU_HOST_BRIDGE, BUS_ADDR, or NONE for system RAM only);
+ * NOT_SUPPORTED when the buffer had device memory and the importer may not map it
+ * (no allow_peer2peer, or no invalidate_mappings); PHYR_MAP_UNKNOWN for an
+ * attachment of another dma-buf.
  */
 enum phyr_map_type phyr_attach_path(const struct dma_buf_attachment *attach)
 {

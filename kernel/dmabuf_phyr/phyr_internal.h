@@ -23,6 +23,9 @@ struct phyr_provider {
 	phys_addr_t start;		/* P2P: CPU physical address of the BAR */
 	u64 size;			/* P2P: BAR length */
 	u64 bus_offset;			/* P2P: bus address - CPU physical address */
+	/* P2P: the P2P DMA core's provider of the BAR, if its driver set the core up */
+	struct p2pdma_provider *p2pdma;
+	bool unplugged;			/* P2P: the memory is gone, see phyr_provider_unplug() */
 	struct xarray paths;		/* P2P: decision cache, index = client id */
 	struct list_head node;		/* on phyr_providers, under phyr_providers_lock */
 	char name[32];
@@ -35,6 +38,7 @@ bool phyr_provider_contains(const struct phyr_provider *p, phys_addr_t phys, u64
 const char *phyr_provider_name(const struct phyr_provider *p);
 struct phyr_provider *phyr_provider_create_fake(phys_addr_t start, u64 size,
 						u64 bus_offset);
+void phyr_provider_unplug(struct phyr_provider *p);
 
 /* ---------------------------------------------------------------------------------
  * Range encoding (phyr_range.c)
@@ -86,6 +90,7 @@ enum phyr_path_reason {
 	PHYR_WHY_NOT_PCI,
 	PHYR_WHY_P2PDMA_REFUSED,
 	PHYR_WHY_NO_PROVIDER_DEV,
+	PHYR_WHY_UNPLUGGED,
 };
 
 #define PHYR_TOPO_MAX_DEPTH	16
@@ -114,6 +119,7 @@ struct phyr_topo_end {
 /**
  * struct phyr_topo - everything the path decision depends on
  * @sysram: the provider is system RAM
+ * @unplugged: the driver of the provider's BAR is gone (phyr_provider_unplug())
  * @provider: the provider's PCI function and its upstream path
  * @client: the importing device's PCI function (depth 0: not PCI)
  * @p2pdma_dist: the P2P DMA core's verdict on the pair: what
@@ -125,6 +131,7 @@ struct phyr_topo_end {
  */
 struct phyr_topo {
 	bool sysram;
+	bool unplugged;
 	struct phyr_topo_end provider;
 	struct phyr_topo_end client;
 	int p2pdma_dist;
@@ -244,7 +251,7 @@ static inline void phyr_view_entry(const struct phyr_view *v, unsigned int idx,
 	if (v->packed) {
 		ent = v->packed->ents[idx];
 		run->prov = (ent & PHYR_PACK_PROV_MASK) >> PHYR_PACK_PROV_SHIFT;
-		run->phys = ent & PAGE_MASK;
+		run->phys = ent & ~(u64)(PAGE_SIZE - 1);
 		run->len = (u64)PAGE_SIZE << (ent & PHYR_PACK_ORDER_MASK);
 	} else {
 		r = &v->list.ranges[idx];

@@ -242,6 +242,8 @@ static size_t phyr_dma_api_bytes(const struct phyr_view *v, const u8 *paths,
 	for (p = 0; p < v->nr_providers; p++)
 		if (!phyr_path_uses_dma_api(paths[p]))
 			break;
+	if (!v->nr)
+		return 0;
 	phyr_run_iter_start(&it, v);
 	if (p == v->nr_providers) {
 		/* The usual case, every range: no need to walk them. */
@@ -426,6 +428,12 @@ retry:
 remap:
 	phyr_run_iter_start(&it, &v);
 	while (phyr_run_iter_next(&it, &run)) {
+		/* An exporter's packed list is read as is: a bad one must not map. */
+		if (WARN_ON_ONCE(run.prov >= v.nr_providers ||
+				 map->size + run.len > v.size)) {
+			ret = -EINVAL;
+			break;
+		}
 		path = paths[run.prov];
 		if (dma_use_iova(&map->iova) && phyr_path_uses_dma_api(path) &&
 		    !phyr_iova_fits(map, granule_mask, &run, path)) {

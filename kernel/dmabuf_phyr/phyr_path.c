@@ -60,6 +60,10 @@ static enum phyr_map_type phyr_path_topology(const struct phyr_topo *t, int *dis
 		*why = PHYR_WHY_SYSRAM;
 		return PHYR_MAP_NONE;
 	}
+	if (t->unplugged) {
+		*why = PHYR_WHY_UNPLUGGED;
+		return PHYR_MAP_NOT_SUPPORTED;
+	}
 	if (!p->depth) {
 		*why = PHYR_WHY_NO_PROVIDER_DEV;
 		return PHYR_MAP_NOT_SUPPORTED;
@@ -157,6 +161,8 @@ const char *phyr_path_reason_str(enum phyr_path_reason why)
 		return "the PCI P2P DMA core refuses the pair";
 	case PHYR_WHY_NO_PROVIDER_DEV:
 		return "provider has no PCI device";
+	case PHYR_WHY_UNPLUGGED:
+		return "the driver of the provider's BAR is gone";
 	}
 	return "?";
 }
@@ -257,7 +263,8 @@ static enum phyr_map_type phyr_path_topo_for(struct phyr_provider *p, struct dev
 
 	memset(t, 0, sizeof(*t));
 	phyr_topo_fill_client(t, p, dev);
-	if (p->p2p && p->pdev) {
+	t->unplugged = p->p2p && READ_ONCE(p->unplugged);
+	if (p->p2p && p->pdev && !t->unplugged) {
 		phyr_topo_fill_end(&t->provider, p->pdev);
 		if (dev_is_pci(dev)) {
 			phyr_topo_fill_end(&t->client, to_pci_dev(dev));
@@ -315,7 +322,7 @@ enum phyr_map_type phyr_path_for(struct phyr_provider *p, struct device *dev)
 	might_sleep();
 	if (!p || !dev)
 		return PHYR_MAP_NOT_SUPPORTED;
-	if (!p->p2p || !p->pdev || !dev_is_pci(dev))
+	if (!p->p2p || !p->pdev || !dev_is_pci(dev) || READ_ONCE(p->unplugged))
 		return phyr_path_explain(p, dev, &why);
 
 	idx = phyr_pci_id(to_pci_dev(dev));

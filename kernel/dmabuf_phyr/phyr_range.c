@@ -545,7 +545,7 @@ int phyr_packed_unpack(struct phyr_list *out, const struct phyr_packed_list *pk)
 			ret = -EINVAL;
 			break;
 		}
-		ret = phyr_list_append(&tmp, pk->providers[prov], v & PAGE_MASK,
+		ret = phyr_list_append(&tmp, pk->providers[prov], v & ~(u64)(PAGE_SIZE - 1),
 				       (u64)PAGE_SIZE << order);
 	}
 	return phyr_list_replace(out, &tmp, ret);

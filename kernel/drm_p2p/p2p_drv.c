@@ -140,7 +140,7 @@ static int p2p_hw_init(struct p2p_device *p2p, struct pci_dev *edu)
 
 	/*
 	 * The P2P DMA core's state for our BARs: its map type cache, and the
-	 * p2pdma_provider that upstream's phys_vec helpers take.
+	 * p2pdma_provider that the phyr provider wraps until we unbind.
 	 */
 	ret = pcim_p2pdma_init(pdev);
 	if (ret)

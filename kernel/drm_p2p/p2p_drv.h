@@ -38,7 +38,8 @@ struct sg_table;
 
 #define P2P_DRIVER_NAME		"drm_p2p"
 #define P2P_VRAM_BAR		2
-#define P2P_VRAM_CHUNK		SZ_4K
+/* VRAM allocation unit: a page, as GEM sizes and the packed ranges of exports are */
+#define P2P_VRAM_CHUNK		PAGE_SIZE
 
 /**
  * struct p2p_edu - the DMA engine (edu function) of a GPU

@@ -586,6 +586,8 @@ static void expect_no_p2p_mapping(struct kunit *test, struct dma_buf *dmabuf,
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
 		KUNIT_EXPECT_EQ(test, a->peer2peer, kinds[k] == &p2p_unrevocable_ops);
 		KUNIT_EXPECT_EQ(test, dma_buf_attach_revocable(a), kinds[k] == &no_p2p_dyn_ops);
+		/* what debugfs shows: this importer gets no DMA address of the VRAM */
+		KUNIT_EXPECT_EQ(test, phyr_attach_path(a), PHYR_MAP_NOT_SUPPORTED);
 		sgt = dma_buf_map_attachment_unlocked(a, DMA_BIDIRECTIONAL);
 		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR_OR_ZERO(sgt), -EOPNOTSUPP, "importer kind %u", k);
 		if (!IS_ERR(sgt))

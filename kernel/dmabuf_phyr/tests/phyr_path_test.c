@@ -119,6 +119,9 @@ static const struct path_case path_cases[] = {
 	  PHYR_MAP_NOT_SUPPORTED, 2 },
 	{ "provider not on PCI", { .client = END(PORT(RC_B)), .dma_mask = M64 },
 	  PHYR_MAP_NOT_SUPPORTED, -1 },
+	{ "provider unplugged",
+	  { .unplugged = true, .client = END(PORT(RC_B)), .dma_mask = M64 },
+	  PHYR_MAP_NOT_SUPPORTED, -1 },
 };
 
 static void path_case_desc(const struct path_case *c, char *desc)
@@ -319,6 +322,60 @@ static void path_real_gpus(struct kunit *test)
 }
 
 /*
+ * Unplugging a provider (what the unbind of the driver of its BAR does): no device
+ * reaches it any more, and the same BAR gets a new provider.  On a GPU no driver
+ * owns, whose P2P DMA core nobody set up: the provider wraps no core provider and
+ * computes the bus offset itself.  (Wrapping is tested on drm_p2p's GPUs by
+ * drm_p2p_route.)
+ */
+static void path_provider_unplug(struct kunit *test)
+{
+	struct phyr_test_gpu gpu[PHYR_TEST_MAX_GPUS];
+	enum phyr_map_type before;
+	struct phyr_provider *p, *q;
+	enum phyr_path_reason why;
+	struct pci_dev *vram;
+	struct device *dev;
+	unsigned int n, i;
+
+	n = phyr_test_find_gpus(gpu, PHYR_TEST_MAX_GPUS);
+	for (i = 0; i < n && !phyr_test_gpu_free(&gpu[i]); i++)
+		;
+	if (i == n || n < 2) {
+		phyr_test_put_gpus(gpu, n);
+		kunit_skip(test, "no second GPU, or none free of drivers");
+	}
+	vram = gpu[i].vram;
+	dev = &gpu[(i + 1) % n].engine->dev;
+	p = phyr_provider_create_p2p(vram, PHYR_TEST_VRAM_BAR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	KUNIT_EXPECT_NULL(test, phyr_provider_p2pdma(p));
+	KUNIT_EXPECT_EQ(test, phyr_provider_bus_offset(p),
+			(u64)(pci_bus_address(vram, PHYR_TEST_VRAM_BAR) -
+			      pci_resource_start(vram, PHYR_TEST_VRAM_BAR)));
+	before = phyr_path_explain(p, dev, &why);
+	KUNIT_EXPECT_NE(test, why, PHYR_WHY_UNPLUGGED);
+	KUNIT_EXPECT_EQ(test, phyr_path_for(p, dev), before);
+
+	phyr_provider_unplug(p);
+	KUNIT_EXPECT_EQ(test, phyr_path_for(p, dev), PHYR_MAP_NOT_SUPPORTED);
+	KUNIT_EXPECT_EQ(test, phyr_path_explain(p, dev, &why), PHYR_MAP_NOT_SUPPORTED);
+	KUNIT_EXPECT_EQ(test, why, PHYR_WHY_UNPLUGGED);
+	phyr_provider_unplug(p);	/* a no-op */
+	KUNIT_EXPECT_NULL(test, phyr_provider_p2pdma(phyr_provider_sysram()));
+
+	q = phyr_provider_create_p2p(vram, PHYR_TEST_VRAM_BAR);
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, q);
+	if (!IS_ERR(q)) {
+		KUNIT_EXPECT_PTR_NE(test, q, p);
+		KUNIT_EXPECT_EQ(test, phyr_path_for(q, dev), before);
+		phyr_provider_put(q);
+	}
+	phyr_provider_put(p);
+	phyr_test_put_gpus(gpu, n);
+}
+
+/*
  * Hotplug drops the cache: remove the engine function of GPU 1 and rescan its bus;
  * the cached decisions go with the removal, and the new device gets the same path.
  */
@@ -398,6 +455,7 @@ static struct kunit_case path_cases_list[] = {
 	KUNIT_CASE(path_too_deep),
 	KUNIT_CASE(path_bus_offsets),
 	KUNIT_CASE(path_real_gpus),
+	KUNIT_CASE(path_provider_unplug),
 	KUNIT_CASE(path_cache_hotplug),
 	KUNIT_CASE(path_non_pci_importer),
 	{}

@@ -167,6 +167,44 @@ static void route_expect_address(struct kunit *test, enum phyr_map_type rule,
 	}
 }
 
+/* VRAM blocks of a GPU, freed when the test ends, whichever way it ends. */
+struct route_vram {
+	struct p2p_device *gpu;
+	struct list_head blocks;
+};
+
+static void route_vram_free(void *data)
+{
+	struct route_vram *v = data;
+
+	p2p_vram_free(v->gpu, &v->blocks);
+}
+
+/* Allocate @size bytes of @gpu's VRAM; return the offset of its first block. */
+static u64 route_vram_alloc(struct kunit *test, struct p2p_device *gpu, u64 size,
+			    bool contiguous)
+{
+	struct route_vram *v = kunit_kzalloc(test, sizeof(*v), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	v->gpu = gpu;
+	INIT_LIST_HEAD(&v->blocks);
+	KUNIT_ASSERT_EQ(test, p2p_vram_alloc(gpu, size, contiguous, &v->blocks), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, route_vram_free, v), 0);
+	return gpu_buddy_block_offset(list_first_entry(&v->blocks, struct gpu_buddy_block,
+						       link));
+}
+
+/* Another user of the BAR gets the driver's provider, which wraps the core's. */
+static void route_expect_same_provider(struct kunit *test, struct p2p_device *gpu)
+{
+	struct phyr_provider *p = phyr_provider_create_p2p(gpu->pdev, P2P_VRAM_BAR);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	KUNIT_EXPECT_PTR_EQ(test, p, gpu->provider);
+	phyr_provider_put(p);
+}
+
 static void route_pair(struct kunit *test, struct p2p_device *vram_gpu,
 		       struct p2p_device *engine_gpu, struct route_counts *cnt)
 {
@@ -175,7 +213,6 @@ static void route_pair(struct kunit *test, struct p2p_device *vram_gpu,
 	struct dma_buf_attachment *attach;
 	enum phyr_map_type rule, fabric;
 	struct sg_table *sgt;
-	LIST_HEAD(blocks);
 	phys_addr_t phys;
 	dma_addr_t addr = 0;
 	u32 *buf;
@@ -190,12 +227,17 @@ static void route_pair(struct kunit *test, struct p2p_device *vram_gpu,
 
 	buf = kunit_kzalloc(test, ROUTE_LEN, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	KUNIT_ASSERT_EQ(test, p2p_vram_alloc(vram_gpu, PAGE_SIZE, false, &blocks), 0);
-	off = gpu_buddy_block_offset(list_first_entry(&blocks, struct gpu_buddy_block, link));
+	off = route_vram_alloc(test, vram_gpu, PAGE_SIZE, false);
 	phys = vram_gpu->vram_phys + off;
 
-	rp.provider = pcim_p2pdma_provider(vram_gpu->pdev, P2P_VRAM_BAR);
+	/* The driver's phyr provider wraps the P2P DMA core's one for the BAR. */
+	rp.provider = phyr_provider_p2pdma(vram_gpu->provider);
 	KUNIT_ASSERT_NOT_NULL(test, rp.provider);
+	KUNIT_EXPECT_PTR_EQ(test, rp.provider,
+			    pcim_p2pdma_provider(vram_gpu->pdev, P2P_VRAM_BAR));
+	KUNIT_EXPECT_EQ(test, phyr_provider_bus_offset(vram_gpu->provider),
+			rp.provider->bus_offset);
+	route_expect_same_provider(test, vram_gpu);
 	rp.vec[0].paddr = phys;
 	rp.vec[0].len = ROUTE_LEN;
 	rp.nr = 1;
@@ -233,12 +275,19 @@ static void route_pair(struct kunit *test, struct p2p_device *vram_gpu,
 	}
 
 	route_probe_put(attach, sgt);
-	p2p_vram_free(vram_gpu, &blocks);
 	cnt->pairs++;
 }
 
-/* The bound GPUs, referenced, in index order. */
-static unsigned int route_get_gpus(struct p2p_device **gpu, unsigned int max)
+static void route_put_gpu(void *data)
+{
+	struct p2p_device *gpu = data;
+
+	drm_dev_put(&gpu->drm);
+}
+
+/* The bound GPUs in index order, referenced until the test ends. */
+static unsigned int route_get_gpus(struct kunit *test, struct p2p_device **gpu,
+				   unsigned int max)
 {
 	unsigned int n = min(p2p_fabric_count(), max), i;
 
@@ -246,14 +295,10 @@ static unsigned int route_get_gpus(struct p2p_device **gpu, unsigned int max)
 		gpu[i] = p2p_fabric_get(i);
 		if (!gpu[i])
 			return i;
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, route_put_gpu, gpu[i]),
+				0);
 	}
 	return n;
-}
-
-static void route_put_gpus(struct p2p_device **gpu, unsigned int n)
-{
-	while (n--)
-		drm_dev_put(&gpu[n]->drm);
 }
 
 static void route_agrees_with_upstream(struct kunit *test)
@@ -262,7 +307,7 @@ static void route_agrees_with_upstream(struct kunit *test)
 	struct route_counts cnt = {};
 	unsigned int n, i, j;
 
-	n = route_get_gpus(gpu, ARRAY_SIZE(gpu));
+	n = route_get_gpus(test, gpu, ARRAY_SIZE(gpu));
 	if (!n)
 		kunit_skip(test, "no GPU bound to drm_p2p");
 
@@ -272,8 +317,6 @@ static void route_agrees_with_upstream(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cnt.pairs, n * n);
 	kunit_info(test, "%u pairs agree; the engine read %u of them through upstream's address\n",
 		   cnt.pairs, cnt.read);
-	for (i = 0; i < n; i++)
-		drm_dev_put(&gpu[i]->drm);
 }
 
 /* The engine reads @len bytes at @addr; they must be the pattern of @seed. */
@@ -316,7 +359,6 @@ static void route_helper_two_ranges(struct kunit *test, struct p2p_device *vram_
 	struct route_probe rp = {};
 	struct dma_buf_attachment *attach;
 	struct sg_table *sgt;
-	LIST_HEAD(blocks);
 	phys_addr_t phys;
 	dma_addr_t addr;
 	u32 *buf;
@@ -324,14 +366,13 @@ static void route_helper_two_ranges(struct kunit *test, struct p2p_device *vram_
 
 	buf = kunit_kzalloc(test, ROUTE_LEN, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	KUNIT_ASSERT_EQ(test, p2p_vram_alloc(vram_gpu, SZ_64K, true, &blocks), 0);
-	off = gpu_buddy_block_offset(list_first_entry(&blocks, struct gpu_buddy_block, link));
+	off = route_vram_alloc(test, vram_gpu, SZ_64K, true);
 	phys = vram_gpu->vram_phys + off;
 	p2p_test_fill_pattern(vram_gpu->vram_io + off + second, 0x6e6e0002, ROUTE_LEN);
 	p2p_test_fill_pattern(vram_gpu->vram_io + off + PAGE_SIZE - ROUTE_LEN, 0x6e6e0003,
 			      ROUTE_LEN);
 
-	rp.provider = pcim_p2pdma_provider(vram_gpu->pdev, P2P_VRAM_BAR);
+	rp.provider = phyr_provider_p2pdma(vram_gpu->provider);
 	KUNIT_ASSERT_NOT_NULL(test, rp.provider);
 	rp.vec[0].paddr = phys + second;
 	rp.vec[0].len = PAGE_SIZE;
@@ -359,7 +400,6 @@ static void route_helper_two_ranges(struct kunit *test, struct p2p_device *vram_
 			    buf);
 out:
 	route_probe_put(attach, sgt);
-	p2p_vram_free(vram_gpu, &blocks);
 }
 
 static void route_upstream_helper_canary(struct kunit *test)
@@ -367,13 +407,10 @@ static void route_upstream_helper_canary(struct kunit *test)
 	struct p2p_device *gpu[8], *vram_gpu, *engine_gpu;
 	unsigned int n;
 
-	n = route_get_gpus(gpu, ARRAY_SIZE(gpu));
-	if (!route_find_iommu_pair(gpu, n, &vram_gpu, &engine_gpu)) {
-		route_put_gpus(gpu, n);
+	n = route_get_gpus(test, gpu, ARRAY_SIZE(gpu));
+	if (!route_find_iommu_pair(gpu, n, &vram_gpu, &engine_gpu))
 		kunit_skip(test, "no GPU pair through the host bridge behind an IOMMU");
-	}
 	route_helper_two_ranges(test, vram_gpu, engine_gpu);
-	route_put_gpus(gpu, n);
 }
 
 static struct kunit_case route_cases[] = {

@@ -26,6 +26,7 @@ struct device;
 struct dma_resv;
 struct iosys_map;
 struct module;
+struct p2pdma_provider;
 struct pci_dev;
 struct vm_area_struct;
 
@@ -57,6 +58,7 @@ struct phyr_provider *phyr_provider_sysram(void);
 struct phyr_provider *phyr_provider_create_p2p(struct pci_dev *pdev, int bar);
 struct phyr_provider *phyr_provider_get(struct phyr_provider *p);
 void phyr_provider_put(struct phyr_provider *p);
+struct p2pdma_provider *phyr_provider_p2pdma(const struct phyr_provider *p);
 bool phyr_provider_is_p2p(const struct phyr_provider *p);
 struct pci_dev *phyr_provider_pdev(const struct phyr_provider *p);
 int phyr_provider_bar(const struct phyr_provider *p);
