@@ -151,7 +151,8 @@ static inline struct device *p2p_engine_dev(struct p2p_device *p2p)
  * @P2P_BO_VRAM: this GPU's VRAM (buddy blocks)
  * @P2P_BO_SYSTEM: shmem pages, DMA-mapped for the engine
  * @P2P_BO_IMPORT_PHYR: a phyr dma-buf, mapped for the engine with phyr_map()
- * @P2P_BO_IMPORT_SG: another dma-buf, mapped through its scatterlist
+ * @P2P_BO_IMPORT_SG: another dma-buf, mapped through its scatterlist by a dynamic
+ *	importer that takes peer-to-peer addresses and unmaps on invalidate_mappings
  */
 enum p2p_bo_kind {
 	P2P_BO_VRAM = 1,
@@ -167,7 +168,8 @@ enum p2p_bo_kind {
  * @blocks: VRAM: the buddy blocks, in buffer order
  * @contiguous: VRAM: a single block
  * @pages: SYSTEM: the shmem pages
- * @sgt: SYSTEM: the pages mapped for the engine; IMPORT_SG: the importer mapping
+ * @sgt: SYSTEM: the pages mapped for the engine; IMPORT_SG: the current importer
+ *	mapping, NULL after invalidate_mappings (under the resv)
  * @attach: imports: the attachment of the engine's device
  * @map: IMPORT_PHYR: the current mapping, NULL after invalidate_mappings (under the resv)
  * @vmap_count: kernel mappings handed out by vmap
@@ -249,6 +251,11 @@ struct dma_buf *p2p_gem_prime_export(struct drm_gem_object *obj, int flags);
 struct drm_gem_object *p2p_gem_prime_import(struct drm_device *drm, struct dma_buf *dmabuf);
 void p2p_prime_init(struct p2p_device *p2p);
 void p2p_prime_revoke_all(struct p2p_device *p2p);
+static inline bool p2p_bo_is_import(const struct p2p_bo *bo)
+{
+	return bo->kind == P2P_BO_IMPORT_PHYR || bo->kind == P2P_BO_IMPORT_SG;
+}
+
 int p2p_import_ensure_mapped(struct p2p_bo *bo);
 unsigned int p2p_import_segs(struct p2p_bo *bo, struct p2p_seg *out);
 void p2p_import_release(struct p2p_bo *bo);

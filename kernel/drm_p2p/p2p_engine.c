@@ -266,7 +266,7 @@ static int operand_prepare(struct p2p_operand *op, u64 size)
 {
 	int ret;
 
-	if (op->bo->kind == P2P_BO_IMPORT_PHYR) {
+	if (p2p_bo_is_import(op->bo)) {
 		ret = p2p_import_ensure_mapped(op->bo);
 		if (ret)
 			return ret;

@@ -402,6 +402,8 @@ static unsigned int bo_all_segs(struct p2p_bo *bo, struct p2p_seg *out)
 		break;
 	case P2P_BO_SYSTEM:
 	case P2P_BO_IMPORT_SG:
+		if (!bo->sgt)	/* an import, invalidated */
+			break;
 		for_each_sgtable_dma_sg(bo->sgt, sg, i) {
 			s.addr = sg_dma_address(sg);
 			s.len = sg_dma_len(sg);

@@ -150,7 +150,7 @@ static int bo_lock_segs(struct p2p_bo *bo, u64 offset, u64 size, struct p2p_seg 
 	ret = dma_resv_lock_interruptible(bo->base.resv, NULL);
 	if (ret)
 		return ret;
-	if (bo->kind == P2P_BO_IMPORT_PHYR) {
+	if (p2p_bo_is_import(bo)) {
 		ret = p2p_import_ensure_mapped(bo);
 		if (ret)
 			goto err;

@@ -17,8 +17,11 @@
  *    addresses the exporter's memory through those DMA addresses.  invalidate_mappings drops
  *    the mapping; the next engine use maps again.  A GPU that cannot reach the
  *    memory fails the import with -EREMOTEIO;
- *  - other dma-bufs (vgem, udmabuf, ...) are attached to the engine device and
- *    mapped through their scatterlist.
+ *  - other dma-bufs (vgem, udmabuf, a PCI BAR exported by vfio-pci, ...) are
+ *    attached to the engine device as a dynamic importer that takes peer-to-peer
+ *    addresses (allow_peer2peer) and gives them back when told to
+ *    (invalidate_mappings), as vfio-pci requires; they are mapped through their
+ *    scatterlist under the resv lock, again after an invalidation.
  */
 #include <linux/dma-buf.h>
 #include <linux/dma-resv.h>
@@ -287,17 +290,47 @@ static const struct phyr_importer_ops p2p_importer_ops = {
 	.invalidate_mappings = p2p_import_invalidate,
 };
 
+static void p2p_import_sg_invalidate(struct dma_buf_attachment *attach)
+{
+	struct p2p_bo *bo = attach->importer_priv;
+
+	dma_resv_assert_held(bo->base.resv);
+	if (!bo->sgt)
+		return;
+	/* Engine jobs still using the addresses finish first. */
+	dma_resv_wait_timeout(bo->base.resv, DMA_RESV_USAGE_BOOKKEEP, false,
+			      MAX_SCHEDULE_TIMEOUT);
+	dma_buf_unmap_attachment(attach, bo->sgt, DMA_BIDIRECTIONAL);
+	bo->sgt = NULL;
+}
+
+static const struct dma_buf_attach_ops p2p_sg_importer_ops = {
+	.allow_peer2peer = true,
+	.invalidate_mappings = p2p_import_sg_invalidate,
+};
+
 /**
- * p2p_import_ensure_mapped - map an imported phyr BO for the engine if needed
- * @bo: an IMPORT_PHYR BO, its resv held
+ * p2p_import_ensure_mapped - map an imported BO for the engine if needed
+ * @bo: an imported BO, its resv held
  *
- * Return: 0, or the error of phyr_map() (-EREMOTEIO unreachable, -ENODEV revoked).
+ * Return: 0, or the error of phyr_map() or dma_buf_map_attachment() (-EREMOTEIO or
+ * -EINVAL: the engine cannot reach the memory, -ENODEV: revoked).
  */
 int p2p_import_ensure_mapped(struct p2p_bo *bo)
 {
 	struct phyr_mapping *map;
+	struct sg_table *sgt;
 
 	dma_resv_assert_held(bo->base.resv);
+	if (bo->kind == P2P_BO_IMPORT_SG) {
+		if (bo->sgt)
+			return 0;
+		sgt = dma_buf_map_attachment(bo->attach, DMA_BIDIRECTIONAL);
+		if (IS_ERR(sgt))
+			return PTR_ERR(sgt);
+		bo->sgt = sgt;
+		return 0;
+	}
 	if (bo->map)
 		return 0;
 	map = phyr_map(bo->attach);
@@ -306,6 +339,7 @@ int p2p_import_ensure_mapped(struct p2p_bo *bo)
 	bo->map = map;
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(p2p_import_ensure_mapped, "DRM_P2P_TEST");
 
 /**
  * p2p_import_segs - the engine ranges of a mapped imported phyr BO
@@ -351,9 +385,11 @@ void p2p_import_release(struct p2p_bo *bo)
 		dma_resv_unlock(dmabuf->resv);
 		phyr_detach(dmabuf, attach);
 	} else {
+		dma_resv_lock(dmabuf->resv, NULL);
 		if (bo->sgt)
-			dma_buf_unmap_attachment_unlocked(attach, bo->sgt, DMA_BIDIRECTIONAL);
+			dma_buf_unmap_attachment(attach, bo->sgt, DMA_BIDIRECTIONAL);
 		bo->sgt = NULL;
+		dma_resv_unlock(dmabuf->resv);
 		dma_buf_detach(dmabuf, attach);
 	}
 	bo->attach = NULL;
@@ -383,18 +419,18 @@ static int import_sg(struct p2p_bo *bo, struct dma_buf *dmabuf)
 {
 	struct device *dev = p2p_engine_dev(p2p_bo_dev(bo));
 	struct dma_buf_attachment *attach;
-	struct sg_table *sgt;
+	int ret;
 
-	attach = dma_buf_attach(dmabuf, dev);
+	attach = dma_buf_dynamic_attach(dmabuf, dev, &p2p_sg_importer_ops, bo);
 	if (IS_ERR(attach))
 		return PTR_ERR(attach);
 	bo->attach = attach;
 	get_dma_buf(dmabuf);
-	sgt = dma_buf_map_attachment_unlocked(attach, DMA_BIDIRECTIONAL);
-	if (IS_ERR(sgt))
-		return PTR_ERR(sgt);
-	bo->sgt = sgt;
-	return 0;
+	/* Map now: a GPU that cannot reach the memory fails here, not at first use. */
+	dma_resv_lock(dmabuf->resv, NULL);
+	ret = p2p_import_ensure_mapped(bo);
+	dma_resv_unlock(dmabuf->resv);
+	return ret;
 }
 
 /**
@@ -431,3 +467,4 @@ struct drm_gem_object *p2p_gem_prime_import(struct drm_device *drm, struct dma_b
 	bo->base.import_attach = bo->attach;
 	return &bo->base;
 }
+EXPORT_SYMBOL_NS_GPL(p2p_gem_prime_import, "DRM_P2P_TEST");

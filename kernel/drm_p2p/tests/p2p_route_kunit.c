@@ -34,6 +34,7 @@
 #include <linux/sizes.h>
 
 #include <drm/drm_drv.h>
+#include <drm/drm_gem.h>
 #include <linux/dmabuf_phyr.h>
 #include <uapi/drm/drm_p2p_drm.h>
 
@@ -98,13 +99,9 @@ struct route_counts {
 	unsigned int pairs, read;
 };
 
-/* Export @rp and attach @engine to it as a dynamic importer with allow_peer2peer. */
-static struct dma_buf_attachment *route_probe_attach(struct kunit *test,
-						     struct route_probe *rp,
-						     struct device *engine)
+static struct dma_buf *route_probe_export(struct kunit *test, struct route_probe *rp)
 {
 	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
-	struct dma_buf_attachment *attach;
 	struct dma_buf *dmabuf;
 
 	exp_info.ops = &route_probe_ops;
@@ -113,6 +110,17 @@ static struct dma_buf_attachment *route_probe_attach(struct kunit *test,
 	exp_info.priv = rp;
 	dmabuf = dma_buf_export(&exp_info);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dmabuf);
+	return dmabuf;
+}
+
+/* Export @rp and attach @engine to it as a dynamic importer with allow_peer2peer. */
+static struct dma_buf_attachment *route_probe_attach(struct kunit *test,
+						     struct route_probe *rp,
+						     struct device *engine)
+{
+	struct dma_buf *dmabuf = route_probe_export(test, rp);
+	struct dma_buf_attachment *attach;
+
 	attach = dma_buf_dynamic_attach(dmabuf, engine, &route_importer, NULL);
 	if (IS_ERR(attach))
 		dma_buf_put(dmabuf);
@@ -402,6 +410,97 @@ out:
 	route_probe_put(attach, sgt);
 }
 
+/*
+ * drm_p2p's GEM import of a dma-buf that is not a phyr one, here VRAM of another
+ * GPU described by phys_vec and mapped by upstream's helper, as vfio-pci exports a
+ * BAR: the engine's attachment is dynamic, takes peer-to-peer addresses and is
+ * revocable; it gets the address upstream gives (the engine reads through it where
+ * QEMU delivers it); an invalidation drops the mapping, the next use maps again.
+ * Where upstream refuses the pair, the import fails.
+ */
+static void route_import_pair(struct kunit *test, struct p2p_device *vram_gpu,
+			      struct p2p_device *engine_gpu, struct route_counts *cnt)
+{
+	struct device *engine = p2p_engine_dev(engine_gpu);
+	struct route_probe rp = {};
+	struct drm_gem_object *obj;
+	enum phyr_map_type rule;
+	struct dma_buf *dmabuf;
+	struct p2p_bo *bo;
+	phys_addr_t phys;
+	dma_addr_t addr;
+	u32 *buf, seed;
+	u64 off;
+
+	rule = phyr_path_for(vram_gpu->provider, engine);
+	buf = kunit_kzalloc(test, ROUTE_LEN, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	off = route_vram_alloc(test, vram_gpu, PAGE_SIZE, false);
+	phys = vram_gpu->vram_phys + off;
+	seed = (u32)phys ^ 0x1e1e0001;
+	p2p_test_fill_pattern(vram_gpu->vram_io + off, seed, ROUTE_LEN);
+	rp.provider = phyr_provider_p2pdma(vram_gpu->provider);
+	KUNIT_ASSERT_NOT_NULL(test, rp.provider);
+	rp.vec[0].paddr = phys;
+	rp.vec[0].len = PAGE_SIZE;
+	rp.nr = 1;
+	rp.size = PAGE_SIZE;
+	dmabuf = route_probe_export(test, &rp);
+
+	obj = p2p_gem_prime_import(&engine_gpu->drm, dmabuf);
+	if (rule == PHYR_MAP_NOT_SUPPORTED) {
+		KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(obj), -EINVAL);
+		if (!IS_ERR(obj))
+			drm_gem_object_put(obj);
+		goto out;
+	}
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, obj);
+	if (IS_ERR(obj))
+		goto out;
+	bo = to_p2p_bo(obj);
+	KUNIT_EXPECT_EQ(test, bo->kind, P2P_BO_IMPORT_SG);
+	KUNIT_EXPECT_TRUE(test, bo->attach->peer2peer);
+	KUNIT_EXPECT_TRUE(test, dma_buf_attach_revocable(bo->attach));
+
+	dma_resv_lock(dmabuf->resv, NULL);
+	KUNIT_EXPECT_NOT_NULL(test, bo->sgt);
+	if (bo->sgt) {
+		addr = sg_dma_address(bo->sgt->sgl);
+		route_expect_address(test, rule, engine_gpu, addr, phys,
+				     phys + rp.provider->bus_offset);
+		if (!(rule == PHYR_MAP_BUS_ADDR && p2p_edu_translated(engine_gpu))) {
+			expect_engine_reads(test, engine_gpu, addr, seed, buf);
+			cnt->read++;
+		}
+	}
+	dma_buf_invalidate_mappings(dmabuf);
+	KUNIT_EXPECT_NULL(test, bo->sgt);
+	KUNIT_EXPECT_EQ(test, p2p_import_ensure_mapped(bo), 0);
+	KUNIT_EXPECT_NOT_NULL(test, bo->sgt);
+	dma_resv_unlock(dmabuf->resv);
+	drm_gem_object_put(obj);
+	cnt->pairs++;
+out:
+	dma_buf_put(dmabuf);
+}
+
+static void route_import_upstream_exporter(struct kunit *test)
+{
+	struct route_counts cnt = {};
+	struct p2p_device *gpu[8];
+	unsigned int n, i, j;
+
+	n = route_get_gpus(test, gpu, ARRAY_SIZE(gpu));
+	if (n < 2)
+		kunit_skip(test, "fewer than two GPUs bound to drm_p2p");
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+			if (i != j)
+				route_import_pair(test, gpu[i], gpu[j], &cnt);
+	kunit_info(test, "%u imports mapped, invalidated and mapped again; the engine read %u of them\n",
+		   cnt.pairs, cnt.read);
+}
+
 static void route_upstream_helper_canary(struct kunit *test)
 {
 	struct p2p_device *gpu[8], *vram_gpu, *engine_gpu;
@@ -416,6 +515,7 @@ static void route_upstream_helper_canary(struct kunit *test)
 static struct kunit_case route_cases[] = {
 	KUNIT_CASE_SLOW(route_agrees_with_upstream),
 	KUNIT_CASE(route_upstream_helper_canary),
+	KUNIT_CASE(route_import_upstream_exporter),
 	{}
 };
 
