@@ -420,7 +420,7 @@ static unsigned int bo_all_segs(struct p2p_bo *bo, struct p2p_seg *out)
 
 /**
  * p2p_bo_segs - the ranges through which the engine addresses part of a BO
- * @bo: the BO; an imported phyr BO must be mapped (resv held)
+ * @bo: the BO; an imported BO must be mapped (p2p_import_ensure_mapped(), resv held)
  * @offset: first byte
  * @size: bytes, > 0; [@offset, @offset + @size) inside the BO
  * @segs: receives a kmalloc()ed array, in buffer order
@@ -458,7 +458,7 @@ int p2p_bo_segs(struct p2p_bo *bo, u64 offset, u64 size, struct p2p_seg **segs,
 
 /**
  * p2p_bo_nr_segs - number of contiguous ranges of a BO
- * @bo: the BO (an imported phyr BO must be mapped)
+ * @bo: the BO (an imported BO must be mapped)
  *
  * Return: the count.
  */

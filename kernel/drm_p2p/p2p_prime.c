@@ -438,8 +438,11 @@ static int import_sg(struct p2p_bo *bo, struct dma_buf *dmabuf)
  * @drm: the importing device
  * @dmabuf: the dma-buf
  *
- * Return: the BO, or an ERR_PTR(): -EREMOTEIO when this GPU's engine cannot reach
- * the memory, -EINVAL for a buffer whose size is not page aligned.
+ * Return: the BO, or an ERR_PTR(): -EREMOTEIO (a phyr dma-buf) or the exporter's
+ * error, -EINVAL from upstream's phys_vec helper for one, when this GPU's engine
+ * cannot reach the memory; -EOPNOTSUPP or -ENODEV when the exporter refuses the
+ * attachment (vfio-pci: revoked device); -EINVAL for a buffer whose size is not
+ * page aligned.
  */
 struct drm_gem_object *p2p_gem_prime_import(struct drm_device *drm, struct dma_buf *dmabuf)
 {
