@@ -3,12 +3,10 @@
 # (the directories kernel/MODULE, and include/) are checkpatch --strict clean by the
 # rules of KDIR's checkpatch.
 set -u
-kdir=$1 src=$2
-shift 2
-cd "$src" || exit 1
-mapfile -t files < <(
-	find "${@/#/kernel/}" include -name '*.[ch]' ! -name '*.mod.c' | sort)
-[ ${#files[@]} -gt 0 ] || { echo "no kernel sources yet"; exit 77; }
+kdir=$1
+shift
+# shellcheck source=tests/kernel-sources.sh
+. "$(dirname "$0")/kernel-sources.sh"
 check() {
 	perl "$kdir/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \
 		--ignore FILE_PATH_CHANGES,MACRO_ARG_REUSE "$@" 2>&1 | grep -E ': (ERROR|WARNING|CHECK):'

@@ -3,12 +3,10 @@
 # directories kernel/MODULE, and include/) give no warning with KDIR's scripts/kernel-doc
 # at -Wall: every documented function, struct and member is described.
 set -u
-kdir=$1 src=$2
-shift 2
-cd "$src" || exit 1
-mapfile -t files < <(
-	find "${@/#/kernel/}" include -name '*.[ch]' ! -name '*.mod.c' | sort)
-[ ${#files[@]} -gt 0 ] || { echo "no kernel sources yet"; exit 77; }
+kdir=$1
+shift
+# shellcheck source=tests/kernel-sources.sh
+. "$(dirname "$0")/kernel-sources.sh"
 out=$("$kdir/scripts/kernel-doc" -none -Wall "${files[@]}" 2>&1)
 if [ -n "$out" ]; then
 	echo "$out"

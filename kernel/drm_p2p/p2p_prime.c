@@ -272,18 +272,34 @@ void p2p_prime_init(struct p2p_device *p2p)
 	INIT_LIST_HEAD(&p2p->exports);
 }
 
-static void p2p_import_invalidate(struct dma_buf_attachment *attach)
+/* Drop an imported BO's mapping for the engine, if it has one (resv held). */
+static void p2p_import_unmap_locked(struct p2p_bo *bo)
 {
-	struct p2p_bo *bo = phyr_attach_priv(attach);
-
 	dma_resv_assert_held(bo->base.resv);
-	if (!bo->map)
+	if (bo->kind == P2P_BO_IMPORT_PHYR && bo->map) {
+		phyr_unmap(bo->attach, bo->map);
+		bo->map = NULL;
+	} else if (bo->kind == P2P_BO_IMPORT_SG && bo->sgt) {
+		dma_buf_unmap_attachment(bo->attach, bo->sgt, DMA_BIDIRECTIONAL);
+		bo->sgt = NULL;
+	}
+}
+
+/* invalidate_mappings of both kinds of import; called with the resv held. */
+static void p2p_import_invalidate_bo(struct p2p_bo *bo)
+{
+	dma_resv_assert_held(bo->base.resv);
+	if (!bo->map && !bo->sgt)
 		return;
 	/* Engine jobs still using the addresses finish first. */
 	dma_resv_wait_timeout(bo->base.resv, DMA_RESV_USAGE_BOOKKEEP, false,
 			      MAX_SCHEDULE_TIMEOUT);
-	phyr_unmap(attach, bo->map);
-	bo->map = NULL;
+	p2p_import_unmap_locked(bo);
+}
+
+static void p2p_import_invalidate(struct dma_buf_attachment *attach)
+{
+	p2p_import_invalidate_bo(phyr_attach_priv(attach));
 }
 
 static const struct phyr_importer_ops p2p_importer_ops = {
@@ -292,16 +308,7 @@ static const struct phyr_importer_ops p2p_importer_ops = {
 
 static void p2p_import_sg_invalidate(struct dma_buf_attachment *attach)
 {
-	struct p2p_bo *bo = attach->importer_priv;
-
-	dma_resv_assert_held(bo->base.resv);
-	if (!bo->sgt)
-		return;
-	/* Engine jobs still using the addresses finish first. */
-	dma_resv_wait_timeout(bo->base.resv, DMA_RESV_USAGE_BOOKKEEP, false,
-			      MAX_SCHEDULE_TIMEOUT);
-	dma_buf_unmap_attachment(attach, bo->sgt, DMA_BIDIRECTIONAL);
-	bo->sgt = NULL;
+	p2p_import_invalidate_bo(attach->importer_priv);
 }
 
 static const struct dma_buf_attach_ops p2p_sg_importer_ops = {
@@ -377,21 +384,13 @@ void p2p_import_release(struct p2p_bo *bo)
 	if (!attach)
 		return;
 	dmabuf = attach->dmabuf;
-	if (bo->kind == P2P_BO_IMPORT_PHYR) {
-		dma_resv_lock(dmabuf->resv, NULL);
-		if (bo->map)
-			phyr_unmap(attach, bo->map);
-		bo->map = NULL;
-		dma_resv_unlock(dmabuf->resv);
+	dma_resv_lock(dmabuf->resv, NULL);
+	p2p_import_unmap_locked(bo);
+	dma_resv_unlock(dmabuf->resv);
+	if (bo->kind == P2P_BO_IMPORT_PHYR)
 		phyr_detach(dmabuf, attach);
-	} else {
-		dma_resv_lock(dmabuf->resv, NULL);
-		if (bo->sgt)
-			dma_buf_unmap_attachment(attach, bo->sgt, DMA_BIDIRECTIONAL);
-		bo->sgt = NULL;
-		dma_resv_unlock(dmabuf->resv);
+	else
 		dma_buf_detach(dmabuf, attach);
-	}
 	bo->attach = NULL;
 	bo->base.import_attach = NULL;
 	dma_buf_put(dmabuf);
